@@ -1,0 +1,1 @@
+"""Composition root, channel adapters, HTTP server, scheduler and CLI of antt-bot."""

@@ -1,0 +1,67 @@
+"""The composition root: settings -> engine -> unit of work -> catalogue -> use cases."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.datafiles import load_bulletins, load_catalog, load_directory, load_topics
+from config.settings import Settings
+from handlers.dialogue import Dialogue
+from handlers.i18n import Catalog
+from handlers.presence import Presence
+from handlers.screens import build_dialogue
+from storage import db
+from storage.uow import SqlUnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class App:
+    settings: Settings
+    engine: AsyncEngine
+    uow: SqlUnitOfWorkFactory
+    catalog: Catalog
+    dialogue: Dialogue
+    presence: Presence
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+def build_app(settings: Settings) -> App:
+    """Wire everything once; nothing is created at import time."""
+    engine = db.make_engine(settings.database_url)
+    uow = SqlUnitOfWorkFactory(engine)
+    catalog = load_catalog(settings.default_language)
+    return App(settings=settings, engine=engine, uow=uow, catalog=catalog,
+               dialogue=build_dialogue(uow, catalog), presence=Presence(uow))
+
+
+async def prepare_database(app: App) -> None:
+    """Migrate (unless disabled), then load topics, the bulletin library and, on a new
+    database, the default unit directory."""
+    if app.settings.auto_migrate:
+        await db.upgrade(app.engine)
+    topics = load_topics()
+    bulletins = load_bulletins(app.settings.bulletins_dir, topics)
+    async with app.uow() as uow:
+        await uow.topics.sync(topics)
+        added, changed = await uow.bulletins.upsert(bulletins)
+        first_run = not await uow.units.all()
+        if first_run:
+            _, specs = load_directory(app.settings.units_file)
+            await uow.units.upsert(specs)
+        await uow.commit()
+    log.info("database ready", extra={"bulletins_added": added, "bulletins_changed": changed,
+                                      "units_loaded": first_run})
+
+
+async def import_units(app: App, path) -> tuple[str, int, int]:
+    directory, specs = load_directory(path)
+    async with app.uow() as uow:
+        added, changed = await uow.units.upsert(specs)
+        await uow.commit()
+    return directory, added, changed

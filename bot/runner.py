@@ -1,0 +1,87 @@
+"""`python -m bot run`: every configured channel, the HTTP server and the scheduler in one loop."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from aiohttp import web
+
+from bot.app import App, prepare_database
+from bot.http import TELEGRAM_PATH, add_telegram_webhook, make_web_app
+from bot.scheduler import make_scheduler
+
+log = logging.getLogger(__name__)
+
+
+async def run(app: App, stop: asyncio.Event | None = None) -> None:
+    """Run until SIGINT/SIGTERM (or `stop` is set), then shut down in reverse order."""
+    settings = app.settings
+    stop = stop or _stop_on_signals()
+    await prepare_database(app)
+    web_app = make_web_app(app.uow)
+    application = None
+    if settings.telegram_token is not None:
+        from bot.telegram.channel import build_application
+
+        webhook = settings.telegram_mode == "webhook"
+        application = build_application(app, webhook=webhook)
+        if webhook:
+            add_telegram_webhook(web_app, application, app.uow,
+                                 settings.telegram_webhook_secret.get_secret_value())
+    else:
+        log.warning("no channel configured: set BOT_TELEGRAM_TOKEN, or try `python -m bot chat`")
+    runner = web.AppRunner(web_app)
+    await runner.setup()
+    site = web.TCPSite(runner, settings.http_host, settings.http_port)
+    await site.start()
+    scheduler = make_scheduler(app.uow)
+    scheduler.start()
+    log.info("http server listening", extra={"host": settings.http_host,
+                                              "port": settings.http_port})
+    try:
+        if application is not None:
+            await _start_telegram(app, application)
+        await stop.wait()
+    finally:
+        log.info("stopping")
+        if application is not None:
+            await _stop_telegram(application)
+        scheduler.shutdown(wait=False)
+        await runner.cleanup()
+        await app.close()
+
+
+async def _start_telegram(app: App, application) -> None:
+    settings = app.settings
+    await application.initialize()
+    if application.post_init:
+        await application.post_init(application)
+    await application.start()
+    if settings.telegram_mode == "webhook":
+        await application.bot.set_webhook(
+            url=f"{settings.public_url}{TELEGRAM_PATH}",
+            secret_token=settings.telegram_webhook_secret.get_secret_value(),
+            allowed_updates=["message", "edited_message", "callback_query", "my_chat_member"])
+        log.info("telegram webhook set")
+    else:
+        await application.bot.delete_webhook()
+        await application.updater.start_polling(
+            allowed_updates=["message", "edited_message", "callback_query", "my_chat_member"])
+        log.info("telegram polling started")
+
+
+async def _stop_telegram(application) -> None:
+    if application.updater is not None and application.updater.running:
+        await application.updater.stop()
+    if application.running:
+        await application.stop()
+    await application.shutdown()
+
+
+def _stop_on_signals() -> asyncio.Event:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    return stop

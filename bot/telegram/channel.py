@@ -1,0 +1,136 @@
+"""The Telegram adapter: builds the python-telegram-bot Application and renders replies."""
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand, Update
+from telegram.constants import ChatMemberStatus, ChatType
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import (Application, ApplicationBuilder, CallbackQueryHandler,
+                          ChatMemberHandler, ContextTypes, MessageHandler, TypeHandler, filters)
+
+from bot.app import App
+from bot.telegram.translate import CHANNEL, markup, to_inbound
+from handlers.messages import Inbound, Kind, Message, Reply
+from handlers.ports import StorageUnavailable
+from handlers.text import split_text
+
+log = logging.getLogger(__name__)
+TEXT_LIMIT = 4000   # Telegram counts 4096 UTF-16 units; emoji take two
+COMMANDS = ("start", "canhbao", "thuvien", "khancap", "caidat", "huy", "dangky", "trogiup",
+            "riengtu", "ngonngu")
+
+
+def build_application(app: App, *, webhook: bool) -> Application:
+    """A python-telegram-bot Application pointed at BOT_TELEGRAM_API_URL."""
+    settings = app.settings
+    root = settings.telegram_api_url
+    builder = (ApplicationBuilder().token(settings.telegram_token.get_secret_value())
+               .base_url(f"{root}/bot").base_file_url(f"{root}/file/bot")
+               .post_init(_post_init(app)))
+    if webhook:
+        builder = builder.updater(None)
+    application = builder.build()
+    adapter = TelegramAdapter(app)
+    application.add_handlers(adapter.handlers())
+    application.add_error_handler(adapter.on_error)
+    return application
+
+
+def _post_init(app: App):
+    async def set_commands(application: Application) -> None:
+        for lang in app.catalog.languages():
+            commands = [BotCommand(c, app.catalog.t(lang, f"command.{c}")) for c in COMMANDS]
+            code = None if lang == app.catalog.default else lang
+            await application.bot.set_my_commands(commands, language_code=code)
+    return set_commands
+
+
+class TelegramAdapter:
+    """Translates updates, calls the dialogue, renders the reply. No product rules here."""
+
+    def __init__(self, app: App) -> None:
+        self._app = app
+
+    def handlers(self) -> list:
+        # Order matters: block notices first, then every private message or button press;
+        # the catch-all last only logs what we deliberately ignore (groups, channels, polls).
+        return [ChatMemberHandler(self.on_member, ChatMemberHandler.MY_CHAT_MEMBER),
+                CallbackQueryHandler(self.on_update),
+                MessageHandler(filters.ChatType.PRIVATE, self.on_update),
+                TypeHandler(Update, self.on_ignored)]
+
+    async def on_member(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        change = update.my_chat_member
+        if change.chat.type == ChatType.PRIVATE and \
+                change.new_chat_member.status == ChatMemberStatus.BANNED:
+            await self._app.presence.blocked(CHANNEL, str(change.from_user.id))
+
+    async def on_ignored(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.callback_query is not None:
+            await _answer(update, "")
+        log.debug("update ignored", extra={"update_id": update.update_id})
+
+    async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        inbound = to_inbound(update)
+        if inbound is None:
+            await self.on_ignored(update, context)
+            return
+        try:
+            reply = await self._app.dialogue.handle(inbound)
+        except StorageUnavailable:
+            log.warning("storage unavailable", extra={"update_id": update.update_id})
+            reply = Reply(notice=self._t(inbound, "error.busy"))
+            reply.messages.append(_plain(self._t(inbound, "error.busy")))
+        except Exception:
+            log.exception("turn failed", extra={"update_id": update.update_id})
+            reply = Reply(notice=self._t(inbound, "error.internal"))
+            reply.messages.append(_plain(self._t(inbound, "error.internal")))
+        await self.render(update, context, inbound, reply)
+
+    def _t(self, inbound: Inbound, key: str) -> str:
+        lang = inbound.language if inbound.language in self._app.catalog.languages() else None
+        return self._app.catalog.t(lang, key)
+
+    async def render(self, update: Update, context, inbound: Inbound, reply: Reply) -> None:
+        if inbound.kind is Kind.BUTTON:
+            await _answer(update, reply.notice)
+        messages = list(reply.messages)
+        query_message = update.callback_query.message if update.callback_query else None
+        if reply.edit and messages and query_message and not messages[0].menu:
+            if await _edit(query_message, messages[0]):
+                messages = messages[1:]
+        chat_id = update.effective_chat.id
+        try:
+            for message in messages:
+                for part in split_text(message.text, TEXT_LIMIT)[:-1]:
+                    await context.bot.send_message(chat_id, part)
+                await context.bot.send_message(chat_id, split_text(message.text, TEXT_LIMIT)[-1],
+                                               reply_markup=markup(message))
+        except Forbidden:
+            await self._app.presence.blocked(CHANNEL, inbound.user_id)
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        log.error("telegram error", exc_info=context.error)
+
+
+def _plain(text: str) -> Message:
+    return Message(text=text)
+
+
+async def _answer(update: Update, notice: str) -> None:
+    try:
+        await update.callback_query.answer(text=notice[:200] or None)
+    except BadRequest:
+        pass   # the press is too old to answer; the reply below still reaches the person
+
+
+async def _edit(query_message, message) -> bool:
+    """Replace the pressed message in place; False if Telegram refused and we must send anew."""
+    try:
+        await query_message.edit_text(message.text[:TEXT_LIMIT], reply_markup=markup(message))
+        return True
+    except BadRequest as error:
+        return "not modified" in error.message.lower()
+    except TelegramError:
+        return False

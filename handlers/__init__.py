@@ -1,0 +1,1 @@
+"""Channel-neutral use cases of antt-bot: the product's behaviour, free of transports and SQL."""

@@ -1,0 +1,175 @@
+"""The dialogue state machine: one Inbound in, one Reply out, state kept per (channel, user)."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Protocol
+
+from handlers.domain import DialogueState, EventKind, Subscriber, SubscriberStatus
+from handlers.i18n import Catalog
+from handlers.messages import Button, Inbound, Kind, Message, Reply
+from handlers.ports import UnitOfWork, UnitOfWorkFactory
+from handlers.text import fold
+
+log = logging.getLogger(__name__)
+MAX_PAYLOAD_BYTES = 64
+MAX_TEXT_CHARS = 1000   # longer input is answered politely, never stored or echoed in full
+
+
+@dataclass
+class Turn:
+    """Everything one step of a conversation needs, and what it has said so far."""
+
+    inbound: Inbound
+    uow: UnitOfWork
+    subscriber: Subscriber
+    state: DialogueState
+    catalog: Catalog
+    screens: dict = field(default_factory=dict)
+    reply: Reply = field(default_factory=Reply)
+
+    @property
+    def lang(self) -> str:
+        return self.subscriber.language
+
+    def t(self, key: str, **values: object) -> str:
+        return self.catalog.t(self.lang, key, **values)
+
+    def say(self, text: str, buttons: tuple = (), menu: tuple | None = None) -> None:
+        self.reply.messages.append(Message(text=text, buttons=buttons, menu=menu))
+
+    def go(self, step: str, **data: object) -> None:
+        self.state = DialogueState(step=step, data=dict(data))
+
+    async def show(self) -> None:
+        """Append the screen the person is now on."""
+        screen = self.screens.get(self.state.step)
+        if screen is not None:
+            self.reply.messages.append(await screen.render(self))
+
+    def record(self, kind: EventKind, **fields: object) -> None:
+        self.uow.ledger.record(kind, channel=self.subscriber.channel,
+                               unit_id=self.subscriber.unit_id, **fields)
+
+
+class Screen(Protocol):
+    """A step of the conversation that shows numbered options and acts on the chosen one."""
+
+    step: str
+
+    async def render(self, turn: Turn) -> Message: ...
+    async def choose(self, turn: Turn, key: str) -> None: ...
+    async def free_text(self, turn: Turn, text: str) -> bool: ...
+
+
+def option(step: str, key: str, label: str) -> Button:
+    """A button whose payload names the screen it belongs to, so stale presses are recognised."""
+    return Button(label=label, payload=f"{step}:{key}")
+
+
+def choice_key(message: Message, step: str, payload: str) -> str | None:
+    """The key of a payload, only if that exact option is on the screen now (forgery-proof)."""
+    offered = {button.payload for button in message.numbered()}
+    return payload.split(":", 1)[1] if payload in offered and payload.startswith(step + ":") else None
+
+
+def typed_choice(message: Message, text: str) -> str | None:
+    """A number ('3') or the label's words ('xong', 'Ma tuy') typed instead of pressing a button."""
+    buttons = message.numbered()
+    words = text.strip().rstrip(".)")
+    if words.isdigit():
+        index = int(words) - 1
+        return buttons[index].payload.split(":", 1)[1] if 0 <= index < len(buttons) else None
+    wanted = fold(text)
+    matches = [b for b in buttons if wanted and fold(b.label) == wanted]
+    return matches[0].payload.split(":", 1)[1] if len(matches) == 1 else None
+
+
+class Dialogue:
+    """Routes each Inbound to the screen the person is on, inside one unit of work."""
+
+    def __init__(self, uow_factory: UnitOfWorkFactory, catalog: Catalog,
+                 screens: list[Screen], router: "GlobalRouter") -> None:
+        self._uow_factory = uow_factory
+        self._catalog = catalog
+        self._screens = {screen.step: screen for screen in screens}
+        self._router = router
+
+    async def handle(self, inbound: Inbound) -> Reply:
+        """Answer one thing a person did; the state changes only if the whole turn succeeds."""
+        async with self._uow_factory() as uow:
+            turn = await self._begin(uow, inbound)
+            await self._dispatch(turn)
+            turn.subscriber.updated_at = datetime.now(timezone.utc)
+            turn.subscriber = await uow.subscribers.save(turn.subscriber)
+            await uow.dialogues.put(inbound.channel, inbound.user_id, turn.state)
+            await uow.commit()
+        return turn.reply
+
+    async def _begin(self, uow: UnitOfWork, inbound: Inbound) -> Turn:
+        subscriber = await uow.subscribers.get(inbound.channel, inbound.user_id)
+        if subscriber is None:
+            subscriber = Subscriber(channel=inbound.channel, user_id=inbound.user_id,
+                                    language=self._catalog.default)
+        state = await uow.dialogues.get(inbound.channel, inbound.user_id) or DialogueState("new")
+        return Turn(inbound=inbound, uow=uow, subscriber=subscriber, state=state,
+                    catalog=self._catalog, screens=self._screens)
+
+    def screen(self, step: str) -> Screen | None:
+        return self._screens.get(step)
+
+    async def _dispatch(self, turn: Turn) -> None:
+        inbound = turn.inbound
+        if await self._router.intercept(turn):
+            return
+        screen = self.screen(turn.state.step)
+        if screen is None:
+            await self._router.start_over(turn)
+            return
+        if inbound.kind is Kind.BUTTON:
+            await self._pressed(turn, screen)
+        elif inbound.kind is Kind.TEXT:
+            await self._typed(turn, screen)
+        else:
+            turn.say(turn.t("error.not_text"))
+            await turn.show()
+
+    async def _pressed(self, turn: Turn, screen: Screen) -> None:
+        payload = turn.inbound.payload
+        step = payload.split(":", 1)[0]
+        key = choice_key(await screen.render(turn), screen.step, payload)
+        if key is None:
+            turn.reply.notice = turn.t("error.old_button" if step in self._screens
+                                       else "error.bad_button")
+            log.info("button refused", extra={"step": turn.state.step, "stale": step in self._screens})
+            await turn.show()
+            return
+        turn.reply.edit = True
+        await screen.choose(turn, key)
+
+    async def _typed(self, turn: Turn, screen: Screen) -> None:
+        text = turn.inbound.text
+        if len(text) > MAX_TEXT_CHARS:
+            turn.say(turn.t("error.too_long", limit=MAX_TEXT_CHARS))
+            await turn.show()
+            return
+        key = typed_choice(await screen.render(turn), text)
+        if key is not None:
+            await screen.choose(turn, key)
+        elif not await screen.free_text(turn, text):
+            turn.say(turn.t("error.not_understood"))
+            await turn.show()
+
+
+class GlobalRouter(Protocol):
+    """Commands and menu items that work from any screen."""
+
+    async def intercept(self, turn: Turn) -> bool: ...
+    async def start_over(self, turn: Turn) -> None: ...
+
+
+def activate(turn: Turn, kind: EventKind) -> None:
+    """Make the person an active subscriber and write the ledger event."""
+    turn.subscriber.status = SubscriberStatus.ACTIVE
+    turn.record(kind, data={"topics": sorted(turn.subscriber.topics)})

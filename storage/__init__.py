@@ -1,0 +1,1 @@
+"""SQLAlchemy 2 async storage: tables, repositories, the unit of work, Alembic migrations."""

@@ -1,0 +1,226 @@
+"""Repositories: they read and stage writes; only the unit of work commits."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timezone
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.domain import (Bulletin, BulletinSpec, DialogueState, EventKind, Subscriber,
+                             SubscriberStatus, Unit, UnitSpec)
+from storage.models import (BulletinRow, DialogueRow, LedgerRow, ProcessedUpdateRow,
+                            SubscriberRow, SubscriberTopicRow, TopicRow, UnitRow, utcnow)
+
+
+class SqlSubscribers:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def get(self, channel: str, user_id: str) -> Subscriber | None:
+        row = await self._s.scalar(select(SubscriberRow).where(
+            SubscriberRow.channel == channel, SubscriberRow.user_id == user_id))
+        if row is None:
+            return None
+        topics = await self._s.scalars(select(SubscriberTopicRow.topic).where(
+            SubscriberTopicRow.subscriber_id == row.id))
+        return _subscriber(row, set(topics))
+
+    async def save(self, sub: Subscriber) -> Subscriber:
+        row = await self._s.get(SubscriberRow, sub.id) if sub.id else None
+        if row is None:
+            row = SubscriberRow(channel=sub.channel, user_id=sub.user_id, created_at=utcnow())
+            self._s.add(row)
+        row.language, row.unit_id, row.status = sub.language, sub.unit_id, sub.status.value
+        row.updated_at = sub.updated_at or utcnow()
+        await self._s.flush()
+        await self._sync_topics(row.id, sub.topics)
+        return _subscriber(row, set(sub.topics))
+
+    async def _sync_topics(self, subscriber_id: int, topics: set[str]) -> None:
+        stored = set(await self._s.scalars(select(SubscriberTopicRow.topic).where(
+            SubscriberTopicRow.subscriber_id == subscriber_id)))
+        if stored - topics:
+            await self._s.execute(delete(SubscriberTopicRow).where(
+                SubscriberTopicRow.subscriber_id == subscriber_id,
+                SubscriberTopicRow.topic.in_(stored - topics)))
+        self._s.add_all(SubscriberTopicRow(subscriber_id=subscriber_id, topic=t)
+                        for t in sorted(topics - stored))
+
+    async def count_active(self) -> int:
+        return await self._s.scalar(select(func.count()).select_from(SubscriberRow).where(
+            SubscriberRow.status == SubscriberStatus.ACTIVE.value)) or 0
+
+
+def _subscriber(row: SubscriberRow, topics: set[str]) -> Subscriber:
+    return Subscriber(id=row.id, channel=row.channel, user_id=row.user_id,
+                      language=row.language, status=SubscriberStatus(row.status),
+                      unit_id=row.unit_id, topics=topics, created_at=row.created_at,
+                      updated_at=row.updated_at)
+
+
+class SqlDialogues:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def get(self, channel: str, user_id: str) -> DialogueState | None:
+        row = await self._s.get(DialogueRow, (channel, user_id))
+        return DialogueState(step=row.step, data=dict(row.data or {})) if row else None
+
+    async def put(self, channel: str, user_id: str, state: DialogueState) -> None:
+        row = await self._s.get(DialogueRow, (channel, user_id))
+        if row is None:
+            row = DialogueRow(channel=channel, user_id=user_id)
+            self._s.add(row)
+        row.step, row.data, row.updated_at = state.step, dict(state.data), utcnow()
+
+
+class SqlUnits:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def all(self) -> Sequence[Unit]:
+        rows = await self._s.scalars(select(UnitRow).where(UnitRow.active).order_by(UnitRow.id))
+        return [_unit(r) for r in rows]
+
+    async def selectable(self) -> Sequence[Unit]:
+        """Leaf units (communes, towns, wards): the places a resident lives in."""
+        parents = select(UnitRow.parent_id).where(UnitRow.active,
+                                                  UnitRow.parent_id.is_not(None))
+        rows = await self._s.scalars(select(UnitRow).where(
+            UnitRow.active, UnitRow.id.not_in(parents)).order_by(UnitRow.id))
+        return [_unit(r) for r in rows]
+
+    async def by_slug(self, slug: str) -> Unit | None:
+        row = await self._s.scalar(select(UnitRow).where(UnitRow.slug == slug, UnitRow.active))
+        return _unit(row) if row else None
+
+    async def by_id(self, unit_id: int) -> Unit | None:
+        row = await self._s.get(UnitRow, unit_id)
+        return _unit(row) if row else None
+
+    async def upsert(self, specs: Sequence[UnitSpec]) -> tuple[int, int]:
+        """Insert new units and update changed ones by slug; parents come before children."""
+        rows = {r.slug: r for r in await self._s.scalars(select(UnitRow))}
+        added = changed = 0
+        for spec in specs:
+            row = rows.get(spec.slug)
+            if row is None:
+                row = rows[spec.slug] = UnitRow(slug=spec.slug, created_at=utcnow())
+                self._s.add(row)
+                added += 1
+            parent_id = rows[spec.parent_slug].id if spec.parent_slug else None
+            values = dict(name=spec.name, short=spec.short, police=spec.police, kind=spec.kind,
+                          parent_id=parent_id, aliases=list(spec.aliases),
+                          duty_desk=spec.duty_desk, active=True)
+            if row.id is not None and any(getattr(row, k) != v for k, v in values.items()):
+                changed += 1
+            for key, value in values.items():
+                setattr(row, key, value)
+            row.updated_at = utcnow()
+            await self._s.flush()
+        return added, changed
+
+
+def _unit(row: UnitRow) -> Unit:
+    return Unit(id=row.id, slug=row.slug, name=row.name, short=row.short, police=row.police,
+                kind=row.kind, parent_id=row.parent_id, aliases=tuple(row.aliases or ()),
+                duty_desk=row.duty_desk)
+
+
+class SqlTopics:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def active(self) -> list[str]:
+        rows = await self._s.scalars(select(TopicRow.slug).where(TopicRow.active)
+                                     .order_by(TopicRow.position))
+        return list(rows)
+
+    async def sync(self, slugs: Sequence[str]) -> None:
+        rows = {r.slug: r for r in await self._s.scalars(select(TopicRow))}
+        for position, slug in enumerate(slugs):
+            row = rows.get(slug) or TopicRow(slug=slug)
+            row.position, row.active = position, True
+            self._s.add(row)
+        for slug, row in rows.items():
+            if slug not in slugs:
+                row.active = False
+        await self._s.flush()
+
+
+class SqlBulletins:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def by_id(self, bulletin_id: int) -> Bulletin | None:
+        row = await self._s.get(BulletinRow, bulletin_id)
+        return _bulletin(row) if row else None
+
+    async def latest(self, topics: Iterable[str], limit: int) -> list[Bulletin]:
+        rows = await self._s.scalars(select(BulletinRow).where(BulletinRow.topic.in_(list(topics)))
+                                     .order_by(BulletinRow.published.desc(), BulletinRow.id.desc())
+                                     .limit(limit))
+        return [_bulletin(r) for r in rows]
+
+    async def page(self, topic: str, offset: int, limit: int) -> list[Bulletin]:
+        rows = await self._s.scalars(select(BulletinRow).where(BulletinRow.topic == topic)
+                                     .order_by(BulletinRow.published.desc(), BulletinRow.id.desc())
+                                     .offset(offset).limit(limit))
+        return [_bulletin(r) for r in rows]
+
+    async def count(self, topic: str) -> int:
+        return await self._s.scalar(select(func.count()).select_from(BulletinRow).where(
+            BulletinRow.topic == topic)) or 0
+
+    async def upsert(self, specs: Sequence[BulletinSpec]) -> tuple[int, int]:
+        rows = {r.slug: r for r in await self._s.scalars(select(BulletinRow))}
+        added = changed = 0
+        for spec in specs:
+            row = rows.get(spec.slug)
+            values = dict(topic=spec.topic, title=spec.title, body=spec.body,
+                          published=spec.published)
+            if row is None:
+                self._s.add(BulletinRow(slug=spec.slug, created_at=utcnow(), **values))
+                added += 1
+            elif any(getattr(row, k) != v for k, v in values.items()):
+                for key, value in values.items():
+                    setattr(row, key, value)
+                changed += 1
+        await self._s.flush()
+        return added, changed
+
+
+def _bulletin(row: BulletinRow) -> Bulletin:
+    return Bulletin(id=row.id, slug=row.slug, topic=row.topic, title=row.title, body=row.body,
+                    published=row.published)
+
+
+class SqlLedger:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    def record(self, kind: EventKind, *, channel: str = "", unit_id: int | None = None,
+               topic: str | None = None, ref: str | None = None, count: int = 1,
+               data: dict | None = None) -> None:
+        self._s.add(LedgerRow(at=datetime.now(timezone.utc), kind=kind.value, channel=channel,
+                              unit_id=unit_id, topic=topic, ref=ref, count=count, data=data))
+
+
+class SqlProcessedUpdates:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def first_time(self, channel: str, update_id: str) -> bool:
+        """Record an update id; False if it was seen before (dialect-guarded upsert)."""
+        dialect = postgresql if self._s.bind.dialect.name == "postgresql" else sqlite
+        statement = dialect.insert(ProcessedUpdateRow).values(
+            channel=channel, update_id=update_id, at=utcnow()).on_conflict_do_nothing()
+        result = await self._s.execute(statement)
+        return result.rowcount == 1
+
+    async def forget_before(self, cutoff: datetime) -> int:
+        result = await self._s.execute(delete(ProcessedUpdateRow).where(
+            ProcessedUpdateRow.at < cutoff))
+        return result.rowcount or 0
