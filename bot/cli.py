@@ -89,7 +89,7 @@ async def _print_units(app) -> None:
 
     def show(parent: int | None, depth: int) -> None:
         for unit in children.get(parent, []):
-            desk = " [trực ban]" if unit.duty_desk else ""
+            desk = f" [{app.catalog.t(None, 'units.duty_desk')}]" if unit.duty_desk else ""
             print(f"{'  ' * depth}{unit.slug:<14} {unit.name} ({unit.police}){desk}")
             show(unit.id, depth + 1)
     show(None, 0)
