@@ -200,6 +200,10 @@ class Router:
             turn.say(turn.t("start.welcome_back"))
             await go_main(turn)
             return
+        if turn.state.step in ("commune", "topics") and not turn.inbound.args:
+            turn.say(turn.t("start.welcome_back"))      # onboarding in progress: resume it
+            await turn.show()
+            return
         turn.say(turn.t("start.welcome"))
         turn.say(turn.t("privacy.text"))
         unit = await turn.uow.units.by_slug(turn.inbound.args.strip().lower()[:64])
