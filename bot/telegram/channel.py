@@ -6,7 +6,8 @@ import logging
 from telegram import BotCommand, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, Forbidden, TelegramError
-from telegram.ext import (Application, ApplicationBuilder, CallbackQueryHandler,
+from telegram.ext import (Application, ApplicationBuilder, ApplicationHandlerStop,
+                          CallbackQueryHandler,
                           ChatMemberHandler, ContextTypes, MessageHandler, TypeHandler, filters)
 
 from bot.app import App
@@ -32,6 +33,10 @@ def build_application(app: App, *, webhook: bool) -> Application:
         builder = builder.updater(None)
     application = builder.build()
     adapter = TelegramAdapter(app)
+    if not webhook:
+        # The webhook route de-duplicates before queueing; in polling mode an update handled
+        # just before a crash comes again after the restart, so check here.
+        application.add_handler(TypeHandler(Update, adapter.first_time), group=-1)
     application.add_handlers(adapter.handlers())
     application.add_error_handler(adapter.on_error)
     return application
@@ -59,6 +64,17 @@ class TelegramAdapter:
                 CallbackQueryHandler(self.on_update),
                 MessageHandler(filters.ChatType.PRIVATE, self.on_update),
                 TypeHandler(Update, self.on_ignored)]
+
+    async def first_time(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        try:
+            async with self._app.uow() as uow:
+                fresh = await uow.updates.first_time(CHANNEL, str(update.update_id))
+                await uow.commit()
+        except StorageUnavailable:
+            return          # the turn itself will tell the person to try again
+        if not fresh:
+            log.info("duplicate update ignored", extra={"update_id": update.update_id})
+            raise ApplicationHandlerStop
 
     async def on_member(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         change = update.my_chat_member
