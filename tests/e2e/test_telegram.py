@@ -169,3 +169,22 @@ async def test_webhook_mode_authenticates_deduplicates_and_answers(app, database
         emergency = [m for m in api.messages_to(RESIDENT) if "Số điện thoại khẩn cấp" in (m.text or "")]
         assert len(emergency) == 1
     assert (await subscriber(app)).status is SubscriberStatus.ACTIVE
+
+
+async def test_database_briefly_unavailable_gets_a_polite_answer(app, database_url, api):
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from storage.uow import SqlUnitOfWorkFactory
+    async with running_bot(database_url, api) as bot:
+        await onboard(api)
+        working = bot.dialogue._uow_factory
+        dead = create_async_engine("postgresql+asyncpg://nobody@127.0.0.1:1/none")
+        bot.dialogue._uow_factory = SqlUnitOfWorkFactory(dead)      # the database goes away
+        api.user_sends(RESIDENT, "/caidat")
+        busy = await api.wait_for(RESIDENT, has("Hệ thống đang bận"))
+        assert "Traceback" not in busy.text
+        bot.dialogue._uow_factory = working                         # ... and comes back
+        api.user_sends(RESIDENT, "/caidat")
+        await api.wait_for(RESIDENT, has("Cài đặt của bạn"))
+        await dead.dispose()
+    assert (await subscriber(app)).status is SubscriberStatus.ACTIVE
