@@ -27,6 +27,7 @@ class Turn:
     state: DialogueState
     catalog: Catalog
     screens: dict = field(default_factory=dict)
+    menu_items: list = field(default_factory=list)
     reply: Reply = field(default_factory=Reply)
 
     @property
@@ -90,11 +91,13 @@ class Dialogue:
     """Routes each Inbound to the screen the person is on, inside one unit of work."""
 
     def __init__(self, uow_factory: UnitOfWorkFactory, catalog: Catalog,
-                 screens: list[Screen], router: "GlobalRouter") -> None:
+                 screens: list[Screen], router: "GlobalRouter", menu_items: list | None = None
+                 ) -> None:
         self._uow_factory = uow_factory
         self._catalog = catalog
         self._screens = {screen.step: screen for screen in screens}
         self._router = router
+        self._menu_items = sorted(menu_items or [], key=lambda item: item.position)
 
     async def handle(self, inbound: Inbound) -> Reply:
         """Answer one thing a person did; the state changes only if the whole turn succeeds."""
@@ -114,7 +117,8 @@ class Dialogue:
                                     language=self._catalog.default)
         state = await uow.dialogues.get(inbound.channel, inbound.user_id) or DialogueState("new")
         return Turn(inbound=inbound, uow=uow, subscriber=subscriber, state=state,
-                    catalog=self._catalog, screens=self._screens)
+                    catalog=self._catalog, screens=self._screens,
+                    menu_items=self._menu_items)
 
     def screen(self, step: str) -> Screen | None:
         return self._screens.get(step)

@@ -1,24 +1,24 @@
 """The main menu, settings, language, unsubscribing, and commands that work from any screen."""
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 from handlers.dialogue import Turn, activate, option
 from handlers.domain import EventKind, SubscriberStatus
+from handlers.features import Action, Feature, MenuItem
 from handlers.library import LATEST
 from handlers.messages import Kind, Message
-from handlers.onboarding import ONBOARDING, SETTINGS
+from handlers.onboarding import ONBOARDING, SETTINGS, CommuneScreen
 from handlers.text import fold
 
-MENU_ITEMS = (("latest", "library"), ("emergency", "settings"), ("help",))
+MENU_COLUMNS = 2
 
 
-def menu_keys() -> list[str]:
-    return [key for row in MENU_ITEMS for key in row]
+def visible_menu(turn: Turn) -> list[MenuItem]:
+    return [item for item in turn.menu_items if item.visible(turn)]
 
 
 def main_menu(turn: Turn) -> tuple[tuple[str, ...], ...]:
-    return tuple(tuple(turn.t(f"menu.{key}") for key in row) for row in MENU_ITEMS)
+    labels = [turn.t(f"menu.{item.key}") for item in visible_menu(turn)]
+    return tuple(tuple(labels[i:i + MENU_COLUMNS]) for i in range(0, len(labels), MENU_COLUMNS))
 
 
 class MainScreen:
@@ -28,12 +28,14 @@ class MainScreen:
         return Message(text=turn.t("main.prompt"), menu=main_menu(turn))
 
     async def choose(self, turn: Turn, key: str) -> None:  # pragma: no cover - no buttons here
-        await open_menu_item(turn, key)
+        return None
 
     async def free_text(self, turn: Turn, text: str) -> bool:
-        keys = menu_keys()
-        if text.strip().isdigit() and 1 <= int(text.strip()) <= len(keys):
-            await open_menu_item(turn, keys[int(text.strip()) - 1])
+        """Typing a menu item's number works where the channel shows no keyboard."""
+        items = visible_menu(turn)
+        number = text.strip().rstrip(".")
+        if number.isdigit() and 1 <= int(number) <= len(items):
+            await items[int(number) - 1].action(turn)
             return True
         return False
 
@@ -89,7 +91,11 @@ class LanguageScreen:
         turn.subscriber.language = key
         turn.record(EventKind.SETTINGS_CHANGED, data={"field": "language", "language": key})
         turn.say(turn.t("language.saved"))
-        await go_main(turn)
+        if turn.subscriber.status is SubscriberStatus.ONBOARDING:
+            turn.go("commune", ctx=ONBOARDING, page=0)
+            await turn.show()
+        else:
+            await go_main(turn)
 
     async def free_text(self, turn: Turn, text: str) -> bool:
         return False
@@ -131,42 +137,90 @@ async def resubscribe(turn: Turn) -> None:
     await go_main(turn)
 
 
-async def open_menu_item(turn: Turn, key: str) -> None:
-    """Open a main-menu item, whichever way it was asked for."""
-    if key == "latest":
-        turn.go("lib_list", topic=LATEST, page=0)
-    elif key == "library":
-        turn.go("lib_topics")
-    elif key == "emergency":
-        turn.say(turn.t("emergency.text"))
-        turn.go("main")
-        return
-    elif key == "settings":
-        turn.go("settings")
+def goto(step: str, **data: object) -> Action:
+    async def action(turn: Turn) -> None:
+        turn.go(step, **data)
+        await turn.show()
+    return action
+
+
+def say_then_main(key: str) -> Action:
+    async def action(turn: Turn) -> None:
+        turn.say(turn.t(key))
+        if turn.subscriber.status is SubscriberStatus.ONBOARDING:
+            await turn.show()          # stay on the onboarding screen
+        else:
+            turn.go("main")
+    return action
+
+
+async def show_help(turn: Turn) -> None:
+    turn.say(turn.t("help.text"))
+    await go_main(turn)
+
+
+async def unsubscribe(turn: Turn) -> None:
+    if turn.subscriber.is_active:
+        turn.go("unsubscribe")
+        await turn.show()
     else:
-        turn.say(turn.t("help.text"))
+        turn.say(turn.t("unsubscribe.not_subscribed"))
+        await go_main(turn)
+
+
+async def start(turn: Turn) -> None:
+    """/start: welcome a new person, resume onboarding in progress, or greet a subscriber."""
+    sub = turn.subscriber
+    if sub.status is not SubscriberStatus.ONBOARDING:
+        turn.say(turn.t("start.welcome_back"))
         await go_main(turn)
         return
+    if turn.state.step in ("commune", "topics") and not turn.inbound.args:
+        turn.say(turn.t("start.welcome_back"))
+        await turn.show()
+        return
+    turn.say(turn.t("start.welcome"))
+    turn.say(turn.t("privacy.text"))
+    unit = await turn.uow.units.by_slug(turn.inbound.args.strip().lower()[:64])
+    if unit is not None and unit.id in {u.id for u in await turn.uow.units.selectable()}:
+        await CommuneScreen().pick(turn, unit, ONBOARDING)
+        return
+    turn.go("commune", ctx=ONBOARDING, page=0)
     await turn.show()
 
 
-Action = Callable[[Turn], Awaitable[None]]
+def resident_feature() -> Feature:
+    """Onboarding, the main menu, settings and the library: what every resident has."""
+    from handlers.library import LibraryListScreen, LibraryReadScreen, LibraryTopicsScreen
+    from handlers.onboarding import TopicsScreen
+    latest, library = goto("lib_list", topic=LATEST, page=0), goto("lib_topics")
+    emergency, settings = say_then_main("emergency.text"), goto("settings")
+    return Feature(
+        name="resident",
+        screens=[CommuneScreen(), TopicsScreen(), MainScreen(), SettingsScreen(),
+                 LanguageScreen(), UnsubscribeScreen(), LibraryTopicsScreen(),
+                 LibraryListScreen(), LibraryReadScreen()],
+        commands={"start": start, "menu": go_main, "help": show_help, "trogiup": show_help,
+                  "canhbao": latest, "thuvien": library, "khancap": emergency,
+                  "caidat": settings, "huy": unsubscribe, "dangky": resubscribe,
+                  "ngonngu": goto("language"), "language": goto("language"),
+                  "riengtu": say_then_main("privacy.text")},
+        open_commands=frozenset({"start", "help", "trogiup", "khancap", "riengtu", "ngonngu",
+                                 "language", "canhbao", "thuvien"}),
+        menu=[MenuItem("latest", latest, 10), MenuItem("library", library, 20),
+              MenuItem("emergency", emergency, 80), MenuItem("settings", settings, 90),
+              MenuItem("help", show_help, 100)])
 
 
 class Router:
     """Commands and typed menu labels work from every screen; onboarding is finished first."""
 
-    def __init__(self) -> None:
-        self._commands: dict[str, Action] = {
-            "start": self.start, "menu": go_main, "help": _menu("help"), "trogiup": _menu("help"),
-            "canhbao": _menu("latest"), "thuvien": _menu("library"),
-            "khancap": _menu("emergency"), "caidat": _menu("settings"),
-            "huy": self.unsubscribe, "dangky": resubscribe, "ngonngu": _goto("language"),
-            "language": _goto("language"), "riengtu": _say("privacy.text"),
-        }
-        # What someone who has not finished onboarding may still do without losing their place.
-        self._open = {"start", "help", "trogiup", "khancap", "riengtu", "ngonngu", "language",
-                      "canhbao", "thuvien"}
+    def __init__(self, features: list[Feature]) -> None:
+        self._commands: dict[str, Action] = {}
+        self._open: set[str] = set()
+        for feature in features:
+            self._commands.update(feature.commands)
+            self._open |= feature.open_commands
 
     async def intercept(self, turn: Turn) -> bool:
         inbound = turn.inbound
@@ -182,88 +236,36 @@ class Router:
             await self.start_over(turn)
             return True
         if inbound.kind is Kind.TEXT and turn.subscriber.status is not SubscriberStatus.ONBOARDING:
-            key = self._menu_label(turn, inbound.text)
-            if key:
-                await open_menu_item(turn, key)
+            item = self._menu_item(turn, inbound.text)
+            if item is not None:
+                await item.action(turn)
                 return True
         return False
 
     async def start_over(self, turn: Turn) -> None:
         if turn.subscriber.status is SubscriberStatus.ONBOARDING:
-            await self.start(turn)
+            await start(turn)
         else:
-            await go_main(turn)
-
-    async def start(self, turn: Turn) -> None:
-        sub = turn.subscriber
-        if sub.status is not SubscriberStatus.ONBOARDING:
-            turn.say(turn.t("start.welcome_back"))
-            await go_main(turn)
-            return
-        if turn.state.step in ("commune", "topics") and not turn.inbound.args:
-            turn.say(turn.t("start.welcome_back"))      # onboarding in progress: resume it
-            await turn.show()
-            return
-        turn.say(turn.t("start.welcome"))
-        turn.say(turn.t("privacy.text"))
-        unit = await turn.uow.units.by_slug(turn.inbound.args.strip().lower()[:64])
-        if unit is not None and unit.id in {u.id for u in await turn.uow.units.selectable()}:
-            from handlers.onboarding import CommuneScreen
-            await CommuneScreen().pick(turn, unit, ONBOARDING)
-            return
-        turn.go("commune", ctx=ONBOARDING, page=0)
-        await turn.show()
-
-    async def unsubscribe(self, turn: Turn) -> None:
-        if turn.subscriber.is_active:
-            turn.go("unsubscribe")
-            await turn.show()
-        else:
-            turn.say(turn.t("unsubscribe.not_subscribed"))
             await go_main(turn)
 
     async def _command(self, turn: Turn, command: str) -> None:
         action = self._commands.get(command)
         if turn.state.step == "new":
-            await self.start(turn)       # a first contact always gets the welcome
+            await start(turn)       # a first contact always gets the welcome
         elif action is None:
             turn.say(turn.t("error.unknown_command"))
             await turn.show()
         elif turn.subscriber.status is SubscriberStatus.ONBOARDING and command not in self._open:
             turn.say(turn.t("onboarding.finish_first"))
-            await self._resume_onboarding(turn)
+            if turn.state.step not in ("commune", "topics"):
+                turn.go("commune", ctx=ONBOARDING, page=0)
+            await turn.show()
         else:
             await action(turn)
 
-    async def _resume_onboarding(self, turn: Turn) -> None:
-        if turn.state.step not in ("commune", "topics"):
-            turn.go("commune", ctx=ONBOARDING, page=0)
-        await turn.show()
-
-    def _menu_label(self, turn: Turn, text: str) -> str | None:
+    def _menu_item(self, turn: Turn, text: str) -> MenuItem | None:
         wanted = fold(text)
-        for key in menu_keys():
-            if any(fold(label) == wanted for label in turn.catalog.all_labels(f"menu.{key}")):
-                return key
+        for item in visible_menu(turn):
+            if any(fold(label) == wanted for label in turn.catalog.all_labels(f"menu.{item.key}")):
+                return item
         return None
-
-
-def _menu(key: str) -> Action:
-    async def action(turn: Turn) -> None:
-        await open_menu_item(turn, key)
-    return action
-
-
-def _goto(step: str) -> Action:
-    async def action(turn: Turn) -> None:
-        turn.go(step)
-        await turn.show()
-    return action
-
-
-def _say(key: str) -> Action:
-    async def action(turn: Turn) -> None:
-        turn.say(turn.t(key))
-        await go_main(turn) if turn.subscriber.status is not SubscriberStatus.ONBOARDING \
-            else await turn.show()
-    return action

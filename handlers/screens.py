@@ -1,17 +1,17 @@
-"""One ordered list of every screen, and the factory that wires the dialogue."""
+"""The one ordered list of features, and the factory that wires the dialogue."""
 from __future__ import annotations
 
 from handlers.dialogue import Dialogue
+from handlers.features import Feature
 from handlers.i18n import Catalog
-from handlers.library import LibraryListScreen, LibraryReadScreen, LibraryTopicsScreen
-from handlers.menu import LanguageScreen, MainScreen, Router, SettingsScreen, UnsubscribeScreen
-from handlers.onboarding import CommuneScreen, TopicsScreen
+from handlers.menu import Router, resident_feature
 from handlers.ports import UnitOfWorkFactory
 
 
-def build_dialogue(uow_factory: UnitOfWorkFactory, catalog: Catalog) -> Dialogue:
-    """The resident conversation: onboarding, main menu, settings, library."""
-    screens = [CommuneScreen(), TopicsScreen(), MainScreen(), SettingsScreen(),
-               LanguageScreen(), UnsubscribeScreen(), LibraryTopicsScreen(),
-               LibraryListScreen(), LibraryReadScreen()]
-    return Dialogue(uow_factory, catalog, screens, Router())
+def build_dialogue(uow_factory: UnitOfWorkFactory, catalog: Catalog,
+                   extra: list[Feature] | None = None) -> Dialogue:
+    """The conversation: the resident feature first, then each feature module given."""
+    features = [resident_feature(), *(extra or [])]
+    screens = [screen for feature in features for screen in feature.screens]
+    menu = [item for feature in features for item in feature.menu]
+    return Dialogue(uow_factory, catalog, screens, Router(features), menu)
