@@ -1,12 +1,36 @@
 """The unit of work: one AsyncSession per use of it; only commit() makes changes last."""
 from __future__ import annotations
 
+import importlib
+
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from handlers.ports import StorageUnavailable
-from storage.repositories import (SqlBulletins, SqlDialogues, SqlLedger, SqlProcessedUpdates,
-                                  SqlSubscribers, SqlTopics, SqlUnits)
+
+# Repositories each unit of work offers: attribute -> "module:Class". A feature adds its line.
+REPOSITORIES = {
+    "subscribers": "storage.repositories:SqlSubscribers",
+    "dialogues": "storage.repositories:SqlDialogues",
+    "units": "storage.repositories:SqlUnits",
+    "topics": "storage.repositories:SqlTopics",
+    "bulletins": "storage.repositories:SqlBulletins",
+    "ledger": "storage.repositories:SqlLedger",
+    "updates": "storage.repositories:SqlProcessedUpdates",
+    "members": "storage.people:SqlMembers",
+    "teams": "storage.people:SqlTeams",
+    "invites": "storage.people:SqlInvites",
+    "audit": "storage.people:SqlAudit",
+}
+_CLASSES: dict[str, type] = {}
+
+
+def _repository_class(name: str) -> type:
+    if name not in _CLASSES:
+        module, cls = REPOSITORIES[name].split(":")
+        _CLASSES[name] = getattr(importlib.import_module(module), cls)
+    return _CLASSES[name]
+
 
 # Errors that mean "the database is not reachable right now", not "our query is wrong".
 UNAVAILABLE = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError,
@@ -18,15 +42,16 @@ class SqlUnitOfWork:
         self._sessions = sessions
 
     async def __aenter__(self) -> "SqlUnitOfWork":
-        self.session = session = self._sessions()
-        self.subscribers = SqlSubscribers(session)
-        self.dialogues = SqlDialogues(session)
-        self.units = SqlUnits(session)
-        self.topics = SqlTopics(session)
-        self.bulletins = SqlBulletins(session)
-        self.ledger = SqlLedger(session)
-        self.updates = SqlProcessedUpdates(session)
+        self.session = self._sessions()
         return self
+
+    def __getattr__(self, name: str):
+        """Repositories are built on first use, one per unit of work, sharing its session."""
+        if name not in REPOSITORIES or "session" not in self.__dict__:
+            raise AttributeError(name)
+        repository = _repository_class(name)(self.session)
+        setattr(self, name, repository)
+        return repository
 
     async def __aexit__(self, exc_type, exc, tb) -> None:
         try:

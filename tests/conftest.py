@@ -14,6 +14,7 @@ from bot.app import App, build_app, prepare_database
 from config.settings import Settings
 from storage import db
 from storage.models import Base
+from storage.tables import metadata as _all_tables  # noqa: F401  (every table for wipe)
 
 ROOT = Path(__file__).resolve().parent.parent
 
