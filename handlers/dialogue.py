@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Protocol
 
-from handlers.domain import DialogueState, EventKind, Subscriber, SubscriberStatus
+from handlers.domain import DialogueState, EventKind, Member, Subscriber, SubscriberStatus
 from handlers.i18n import Catalog
 from handlers.messages import Button, Inbound, Kind, Message, Reply
 from handlers.ports import UnitOfWork, UnitOfWorkFactory
@@ -26,6 +26,7 @@ class Turn:
     subscriber: Subscriber
     state: DialogueState
     catalog: Catalog
+    member: Member | None = None      # set when the person has a role (team member, officer...)
     screens: dict = field(default_factory=dict)
     menu_items: list = field(default_factory=list)
     reply: Reply = field(default_factory=Reply)
@@ -116,7 +117,9 @@ class Dialogue:
             subscriber = Subscriber(channel=inbound.channel, user_id=inbound.user_id,
                                     language=self._catalog.default)
         state = await uow.dialogues.get(inbound.channel, inbound.user_id) or DialogueState("new")
+        member = await uow.members.get(inbound.channel, inbound.user_id)
         return Turn(inbound=inbound, uow=uow, subscriber=subscriber, state=state,
+                    member=member if member and member.active else None,
                     catalog=self._catalog, screens=self._screens,
                     menu_items=self._menu_items)
 

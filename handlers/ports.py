@@ -4,8 +4,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
-from handlers.domain import (Bulletin, BulletinSpec, DialogueState, EventKind, Subscriber, Unit,
-                             UnitSpec)
+from handlers.domain import (Bulletin, BulletinSpec, DialogueState, EventKind, Member, Role,
+                             Subscriber, Unit, UnitSpec)
 
 
 class StorageUnavailable(Exception):
@@ -54,6 +54,18 @@ class ProcessedUpdates(Protocol):
     async def first_time(self, channel: str, update_id: str) -> bool: ...
 
 
+class MemberRepository(Protocol):
+    async def get(self, channel: str, user_id: str) -> Member | None: ...
+    async def by_id(self, member_id: int) -> Member | None: ...
+    async def save(self, member: Member) -> Member: ...
+    async def staff_of(self, unit_ids: Iterable[int], roles: Iterable[Role]) -> list[Member]: ...
+
+
+class Audit(Protocol):
+    def record(self, actor: str, action: str, subject: str, subject_id: str | None = None,
+               data: dict | None = None) -> None: ...
+
+
 class UnitOfWork(Protocol):
     subscribers: SubscriberRepository
     dialogues: DialogueRepository
@@ -62,6 +74,8 @@ class UnitOfWork(Protocol):
     bulletins: BulletinRepository
     ledger: Ledger
     updates: ProcessedUpdates
+    members: MemberRepository
+    audit: Audit
 
     async def __aenter__(self) -> "UnitOfWork": ...
     async def __aexit__(self, *exc: object) -> None: ...
