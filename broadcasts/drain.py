@@ -1,0 +1,212 @@
+"""The outbox drain: claim a batch, send it at the channel's pace, record each outcome at once."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+
+from broadcasts.clock import Clock
+from broadcasts.errors import (ChatNotFound, FloodWait, PermanentSendError, RecipientGone,
+                               SendError, TransientSendError)
+from broadcasts.pacing import AdaptiveRate, ChatSpacing, TokenBucket
+from broadcasts.ports import DrainStats, OnBlocked, Outbox, OutboxItem, Sender
+
+log = logging.getLogger(__name__)
+
+# Reasons written to the outbox's last_error; stable, since the drain reads CHAT_NOT_FOUND back.
+FLOOD_WAIT = "flood_wait"
+CHAT_NOT_FOUND = "chat_not_found"
+
+_STORAGE_RETRY_CAP = 30.0  # seconds between attempts while the database is away
+
+
+class Drain:
+    """Sends one channel account's outbox at the bucket's pace, one message per chat per interval.
+
+    Run exactly one drain per channel account (the caller holds the lock or lease that ensures
+    it): the bucket is the account's whole budget, and ``run`` treats every row still 'sending'
+    between batches as left behind by a crash.
+    """
+
+    def __init__(self, outbox: Outbox, sender: Sender, bucket: TokenBucket,
+                 spacing: ChatSpacing, clock: Clock, *, channel: str, batch_size: int = 50,
+                 max_attempts: int = 5, backoff_base: float = 2.0, max_backoff: float = 600.0,
+                 concurrency: int = 8, on_blocked: OnBlocked | None = None,
+                 rate_policy: AdaptiveRate | None = None) -> None:
+        if batch_size < 1 or max_attempts < 1 or concurrency < 1:
+            raise ValueError("batch_size, max_attempts and concurrency must be >= 1")
+        self.channel = channel
+        self.stats = DrainStats()
+        self._outbox, self._sender, self._clock = outbox, sender, clock
+        self._bucket, self._spacing, self._rate_policy = bucket, spacing, rate_policy
+        self._batch_size, self._max_attempts = batch_size, max_attempts
+        self._backoff_base, self._max_backoff = backoff_base, max_backoff
+        self._concurrency = concurrency
+        self._on_blocked = on_blocked
+        self._halt: Exception | None = None
+
+    @property
+    def rate(self) -> float:
+        """The current sending rate in messages per second (lower after flood waits)."""
+        return self._bucket.rate
+
+    async def run_once(self) -> int:
+        """Claim one batch and send it; returns how many rows were claimed.
+
+        Send errors never escape; a storage error does, after the in-flight sends have finished.
+        """
+        if self._rate_policy is not None:
+            self._rate_policy.apply(self._bucket)
+        items = await self._outbox.claim(self.channel, self._batch_size, self._clock.utcnow())
+        if items:
+            await self._dispatch(items)
+        return len(items)
+
+    async def run(self, stop: asyncio.Event, idle_sleep: float = 0.5) -> None:
+        """Drain until ``stop`` is set, waiting out storage outages without losing a row."""
+        orphans_possible, failures = True, 0
+        while not stop.is_set():
+            try:
+                if orphans_possible:
+                    await self._requeue_orphans()
+                    orphans_possible = False
+                claimed = await self.run_once()
+            except Exception:
+                failures += 1
+                log.exception("%s drain: storage error, retrying (%d)", self.channel, failures)
+                # The failed batch may have left rows 'sending': put them back once storage is up.
+                orphans_possible = True
+                await self._pause(stop, _storage_backoff(failures, idle_sleep))
+                continue
+            failures = 0
+            if claimed == 0:
+                await self._pause(stop, idle_sleep)
+
+    async def _dispatch(self, items: list[OutboxItem]) -> None:
+        """Start each send when its chat is ready and a token and a slot are free."""
+        self._halt = None
+        queue = list(items)
+        slots = asyncio.Semaphore(self._concurrency)
+        tasks: list[asyncio.Task[None]] = []
+        while queue:
+            # Slot before token: a token taken while waiting for a slot would let sends bunch up.
+            await slots.acquire()
+            item = await self._take_ready(queue)
+            await self._bucket.acquire()
+            if self._halt is not None:  # storage went away: leave the rest 'sending' for requeue
+                slots.release()
+                break
+            self._spacing.record(item.chat_id)
+            task = asyncio.create_task(self._deliver_guarded(item))
+            task.add_done_callback(lambda _: slots.release())
+            tasks.append(task)
+        await asyncio.gather(*tasks)
+        if self._halt is not None:
+            raise self._halt
+
+    async def _take_ready(self, queue: list[OutboxItem]) -> OutboxItem:
+        """The first queued item whose chat may receive now, waiting for the soonest if none."""
+        while True:
+            for index, item in enumerate(queue):
+                if self._spacing.is_ready(item.chat_id):
+                    return queue.pop(index)
+            await self._clock.sleep(min(self._spacing.delay(i.chat_id) for i in queue))
+
+    async def _deliver_guarded(self, item: OutboxItem) -> None:
+        try:
+            await self._deliver(item)
+        except Exception as exc:  # only storage gets here: sender errors are handled below
+            log.error("%s drain: could not record item %s: %r", self.channel, item.id, exc)
+            if self._halt is None:
+                self._halt = exc
+
+    async def _deliver(self, item: OutboxItem) -> None:
+        """Send one item and record its outcome right after, whatever it was."""
+        try:
+            message_ref = await self._sender.send(item)
+        except SendError as exc:
+            await self._classify(item, exc)
+        except Exception as exc:
+            log.exception("%s drain: unexpected error sending item %s", self.channel, item.id)
+            await self._fail(item, type(exc).__name__)
+        else:
+            await self._outbox.mark_sent(item.id, message_ref)
+            self.stats.sent += 1
+
+    async def _classify(self, item: OutboxItem, exc: SendError) -> None:
+        match exc:
+            case FloodWait():
+                await self._flood_wait(item, exc.retry_after)
+            case RecipientGone():
+                await self._blocked(item)
+            case ChatNotFound() if item.last_error == CHAT_NOT_FOUND:
+                await self._blocked(item)
+            case ChatNotFound():
+                await self._retry(item, self._backoff_base, CHAT_NOT_FOUND)
+            case TransientSendError():
+                await self._transient(item, str(exc) or type(exc).__name__)
+            case PermanentSendError():
+                await self._fail(item, exc.reason)
+            case _:
+                await self._fail(item, type(exc).__name__)
+
+    async def _flood_wait(self, item: OutboxItem, retry_after: float) -> None:
+        """Pause every send of this account until the deadline; the item waits for it too."""
+        self.stats.flood_waits += 1
+        self._bucket.pause_until(self._clock.now() + retry_after)
+        if self._rate_policy is not None:
+            self._bucket.set_rate(self._rate_policy.on_flood_wait())
+        log.warning("%s drain: flood wait %.1f s, rate now %.1f/s",
+                    self.channel, retry_after, self._bucket.rate)
+        not_before = self._clock.utcnow() + timedelta(seconds=retry_after)
+        await self._outbox.retry_later(item.id, not_before, FLOOD_WAIT)
+
+    async def _transient(self, item: OutboxItem, reason: str) -> None:
+        attempt = item.attempts + 1
+        if attempt >= self._max_attempts:
+            await self._fail(item, reason)
+            return
+        delay = min(self._max_backoff, self._backoff_base ** attempt)
+        await self._retry(item, delay, reason)
+
+    async def _retry(self, item: OutboxItem, delay: float, reason: str) -> None:
+        not_before = self._clock.utcnow() + timedelta(seconds=delay)
+        await self._outbox.retry_later(item.id, not_before, reason)
+        self.stats.retried += 1
+
+    async def _blocked(self, item: OutboxItem) -> None:
+        await self._outbox.mark_blocked(item.id)
+        self.stats.blocked += 1
+        if self._on_blocked is None:
+            return
+        try:
+            await self._on_blocked(item)
+        except Exception:  # the row is already final; a failing hook must not stop the drain
+            log.exception("%s drain: on_blocked failed for item %s", self.channel, item.id)
+
+    async def _fail(self, item: OutboxItem, reason: str) -> None:
+        await self._outbox.mark_failed(item.id, reason)
+        self.stats.failed += 1
+
+    async def _requeue_orphans(self) -> None:
+        # No batch of ours is in flight here, and no other drain serves this account.
+        count = await self._outbox.requeue_stale(self.channel, self._clock.utcnow())
+        if count:
+            log.info("%s drain: requeued %d rows left 'sending'", self.channel, count)
+
+    async def _pause(self, stop: asyncio.Event, seconds: float) -> None:
+        """Sleep on the clock, waking early if ``stop`` is set."""
+        if stop.is_set():
+            return
+        sleeper = asyncio.ensure_future(self._clock.sleep(seconds))
+        stopper = asyncio.ensure_future(stop.wait())
+        try:
+            await asyncio.wait({sleeper, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            sleeper.cancel()
+            stopper.cancel()
+
+
+def _storage_backoff(failures: int, idle_sleep: float) -> float:
+    """Seconds to wait after the n-th storage failure in a row: doubling, capped."""
+    return min(_STORAGE_RETRY_CAP, max(idle_sleep, 0.5) * 2 ** min(failures, 10))
