@@ -12,6 +12,9 @@ from handlers.dialogue import Dialogue
 from handlers.i18n import Catalog
 from handlers.presence import Presence
 from handlers.screens import build_dialogue
+from handlers.tips.feature import tips_feature
+from handlers.tips.ports import TipRules
+from bot.sealing import Sealer, load_sealer
 from storage import db
 from storage.uow import SqlUnitOfWorkFactory
 
@@ -26,6 +29,8 @@ class App:
     catalog: Catalog
     dialogue: Dialogue
     presence: Presence
+    sealer: Sealer
+    rules: TipRules
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -36,8 +41,20 @@ def build_app(settings: Settings) -> App:
     engine = db.make_engine(settings.database_url)
     uow = SqlUnitOfWorkFactory(engine)
     catalog = load_catalog(settings.default_language)
+    sealer, rules = load_sealer(settings), tip_rules(settings)
+    features = [tips_feature(sealer, rules)]
     return App(settings=settings, engine=engine, uow=uow, catalog=catalog,
-               dialogue=build_dialogue(uow, catalog), presence=Presence(uow))
+               dialogue=build_dialogue(uow, catalog, extra=features), presence=Presence(uow),
+               sealer=sealer, rules=rules)
+
+
+def tip_rules(settings: Settings) -> TipRules:
+    return TipRules(tips_per_hour=settings.tips_per_hour, tips_per_day=settings.tips_per_day,
+                    lookups_per_hour=settings.code_lookups_per_hour,
+                    link_retention_days=settings.tip_link_retention_days,
+                    content_retention_days=settings.tip_content_retention_days,
+                    escalation_minutes=settings.tip_escalation_minutes,
+                    invite_days=settings.invite_days)
 
 
 async def prepare_database(app: App) -> None:

@@ -31,6 +31,17 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     units_file: Path = CONFIG_DIR / "units" / "tan-yen.yaml"
     bulletins_dir: Path = CONFIG_DIR / "bulletins"
+    # --- tip line ---
+    secret_key: SecretStr | None = None        # seals tipster links; not stored in the database
+    secret_key_file: Path = Path("data/secret.key")   # generated for a quick start without one
+    telegram_bot_username: str | None = None   # for invite deep links printed by the CLI
+    tip_link_retention_days: int = Field(default=30, ge=0, le=3650)
+    tip_content_retention_days: int = Field(default=730, ge=1, le=36500)
+    tip_escalation_minutes: int = Field(default=120, ge=1, le=10080)
+    tips_per_hour: int = Field(default=3, ge=1, le=100)
+    tips_per_day: int = Field(default=10, ge=1, le=1000)
+    code_lookups_per_hour: int = Field(default=10, ge=1, le=1000)
+    invite_days: int = Field(default=7, ge=1, le=365)
 
     @field_validator("admin_telegram_ids", mode="before")
     @classmethod
@@ -78,6 +89,83 @@ class Settings(BaseSettings):
                 raise ValueError(
                     "BOT_TELEGRAM_WEBHOOK_SECRET is required when BOT_TELEGRAM_MODE=webhook")
         return self
+
+    # ---- Zalo (issue 6) --------------------------------------------------------------------
+    # Each product starts only when its settings are present; half a product stops start-up.
+    # Zalo Official Account (OA) Open API:
+    zalo_oa_app_id: str | None = None
+    zalo_oa_app_secret: SecretStr | None = None       # OAuth v4 `secret_key` header
+    zalo_oa_secret_key: SecretStr | None = None       # OA Secret Key: webhook signatures
+    zalo_oa_access_token: SecretStr | None = None     # optional: a refresh gets one
+    zalo_oa_refresh_token: SecretStr | None = None    # single-use; the database keeps the latest
+    zalo_oa_api_url: str = "https://openapi.zalo.me"
+    zalo_oauth_url: str = "https://oauth.zaloapp.com"
+    # Zalo Bot Platform:
+    zalo_bot_token: SecretStr | None = None
+    zalo_bot_api_url: str = "https://bot-api.zaloplatforms.com"
+    zalo_bot_webhook_secret: SecretStr | None = None
+    zalo_bot_mode: Literal["polling", "webhook"] = "polling"
+    # Pace and windows (Zalo changes them: settings, not constants):
+    zalo_rate: float = Field(default=20.0, gt=0, le=1000)     # messages/second per product
+    zalo_free_window_hours: float = Field(default=48.0, gt=0)    # free consultation messages
+    zalo_reply_window_hours: float = Field(default=168.0, gt=0)  # billed after free, then refused
+    zalo_signature_max_age: int = Field(default=300, ge=10, le=3600)  # seconds, webhook replays
+
+    @field_validator("zalo_oa_api_url", "zalo_oauth_url", "zalo_bot_api_url")
+    @classmethod
+    def _zalo_url(cls, value: str) -> str:
+        if not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError("must be an http:// or https:// URL")
+        return value.rstrip("/")
+
+    @field_validator("zalo_bot_token")
+    @classmethod
+    def _zalo_bot_token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        # The token is part of every request path: no slashes, spaces or query characters.
+        if value is not None and not re.match(r"^[A-Za-z0-9:_-]{8,256}$",
+                                              value.get_secret_value()):
+            raise ValueError("must be the token from the Zalo Bot Creator (letters, digits, :_-)")
+        return value
+
+    @field_validator("zalo_bot_webhook_secret")
+    @classmethod
+    def _zalo_secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not re.match(r"^[A-Za-z0-9_-]{8,256}$",
+                                              value.get_secret_value()):
+            raise ValueError("must be 8-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @model_validator(mode="after")
+    def _zalo_complete(self) -> "Settings":
+        oa = {"BOT_ZALO_OA_APP_ID": self.zalo_oa_app_id,
+              "BOT_ZALO_OA_APP_SECRET": self.zalo_oa_app_secret,
+              "BOT_ZALO_OA_SECRET_KEY": self.zalo_oa_secret_key,
+              "BOT_ZALO_OA_REFRESH_TOKEN": self.zalo_oa_refresh_token}
+        given = [name for name, value in oa.items() if value]
+        if self.zalo_oa_access_token and not given:
+            given = ["BOT_ZALO_OA_ACCESS_TOKEN"]
+        missing = [name for name, value in oa.items() if not value]
+        if given and missing:
+            raise ValueError(f"{missing[0]} is required when {given[0]} is set")
+        if self.zalo_bot_token is not None and self.zalo_bot_mode == "webhook":
+            if not self.public_url:
+                raise ValueError("BOT_PUBLIC_URL is required when BOT_ZALO_BOT_MODE=webhook")
+            if self.zalo_bot_webhook_secret is None:
+                raise ValueError(
+                    "BOT_ZALO_BOT_WEBHOOK_SECRET is required when BOT_ZALO_BOT_MODE=webhook")
+        if self.zalo_reply_window_hours < self.zalo_free_window_hours:
+            raise ValueError("BOT_ZALO_REPLY_WINDOW_HOURS must not be shorter than "
+                             "BOT_ZALO_FREE_WINDOW_HOURS")
+        return self
+
+    @property
+    def zalo_oa_enabled(self) -> bool:
+        return self.zalo_oa_app_id is not None
+
+    @property
+    def zalo_bot_enabled(self) -> bool:
+        return self.zalo_bot_token is not None
+    # ---- end of Zalo ---------------------------------------------------------------------
 
 
 def describe_error(error: ValidationError) -> str:

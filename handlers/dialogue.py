@@ -105,9 +105,11 @@ class Dialogue:
         async with self._uow_factory() as uow:
             turn = await self._begin(uow, inbound)
             await self._dispatch(turn)
-            turn.subscriber.updated_at = datetime.now(timezone.utc)
-            turn.subscriber = await uow.subscribers.save(turn.subscriber)
-            await uow.dialogues.put(inbound.channel, inbound.user_id, turn.state)
+            # A stranger pressing buttons in an officers' group leaves no trace.
+            if not inbound.in_group or turn.member is not None:
+                turn.subscriber.updated_at = datetime.now(timezone.utc)
+                turn.subscriber = await uow.subscribers.save(turn.subscriber)
+                await uow.dialogues.put(inbound.channel, inbound.user_id, turn.state)
             await uow.commit()
         return turn.reply
 
@@ -138,7 +140,7 @@ class Dialogue:
             await self._pressed(turn, screen)
         elif inbound.kind is Kind.TEXT:
             await self._typed(turn, screen)
-        else:
+        elif not await _media(screen, turn):
             turn.say(turn.t("error.not_text"))
             await turn.show()
 
@@ -157,8 +159,9 @@ class Dialogue:
 
     async def _typed(self, turn: Turn, screen: Screen) -> None:
         text = turn.inbound.text
-        if len(text) > MAX_TEXT_CHARS:
-            turn.say(turn.t("error.too_long", limit=MAX_TEXT_CHARS))
+        limit = getattr(screen, "max_text", MAX_TEXT_CHARS)
+        if len(text) > limit:
+            turn.say(turn.t("error.too_long", limit=limit))
             await turn.show()
             return
         key = typed_choice(await screen.render(turn), text)
@@ -167,6 +170,12 @@ class Dialogue:
         elif not await screen.free_text(turn, text):
             turn.say(turn.t("error.not_understood"))
             await turn.show()
+
+
+async def _media(screen: Screen, turn: Turn) -> bool:
+    """Screens that take photos, files or a location define `media(turn) -> bool`."""
+    handler = getattr(screen, "media", None)
+    return bool(handler) and await handler(turn)
 
 
 class GlobalRouter(Protocol):

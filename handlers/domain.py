@@ -121,6 +121,7 @@ class Unit:
     parent_id: int | None
     aliases: tuple[str, ...] = ()
     duty_desk: bool = False
+    boundary: dict | None = field(default=None, compare=False, hash=False)  # GeoJSON geometry
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,9 @@ if TYPE_CHECKING:
     from handlers.dialogue import Screen, Turn
 
 Action = Callable[["Turn"], Awaitable[None]]
+# A button that works from any screen (e.g. on an officer's notification): payload
+# "<prefix>:<arg>:<arg>..."; it must re-check on the server that the person may do it.
+ButtonAction = Callable[["Turn", list[str]], Awaitable[None]]
 
 
 def always(turn: "Turn") -> bool:
@@ -34,3 +37,6 @@ class Feature:
     commands: dict[str, Action] = field(default_factory=dict)
     open_commands: frozenset[str] = frozenset()
     menu: list[MenuItem] = field(default_factory=list)
+    actions: dict[str, ButtonAction] = field(default_factory=dict)
+    group_commands: dict[str, Action] = field(default_factory=dict)   # work in group chats
+    deep_links: dict[str, ButtonAction] = field(default_factory=dict)  # /start <prefix>_<arg>

@@ -168,10 +168,33 @@ async def unsubscribe(turn: Turn) -> None:
         await go_main(turn)
 
 
-async def start(turn: Turn) -> None:
-    """/start: welcome a new person, resume onboarding in progress, or greet a subscriber."""
+def resident_feature() -> Feature:
+    """Onboarding, the main menu, settings and the library: what every resident has."""
+    from handlers.library import LibraryListScreen, LibraryReadScreen, LibraryTopicsScreen
+    from handlers.onboarding import TopicsScreen
+    latest, library = goto("lib_list", topic=LATEST, page=0), goto("lib_topics")
+    emergency, settings = say_then_main("emergency.text"), goto("settings")
+    return Feature(
+        name="resident",
+        screens=[CommuneScreen(), TopicsScreen(), MainScreen(), SettingsScreen(),
+                 LanguageScreen(), UnsubscribeScreen(), LibraryTopicsScreen(),
+                 LibraryListScreen(), LibraryReadScreen()],
+        commands={"menu": go_main, "help": show_help, "trogiup": show_help,
+                  "canhbao": latest, "thuvien": library, "khancap": emergency,
+                  "caidat": settings, "huy": unsubscribe, "dangky": resubscribe,
+                  "ngonngu": goto("language"), "language": goto("language"),
+                  "riengtu": say_then_main("privacy.text")},
+        open_commands=frozenset({"start", "help", "trogiup", "khancap", "riengtu", "ngonngu",
+                                 "language", "canhbao", "thuvien"}),
+        menu=[MenuItem("latest", latest, 10), MenuItem("library", library, 20),
+              MenuItem("emergency", emergency, 80), MenuItem("settings", settings, 90),
+              MenuItem("help", show_help, 100)])
+
+
+async def welcome(turn: Turn) -> None:
+    """Welcome a new person, resume onboarding in progress, or greet a subscriber or member."""
     sub = turn.subscriber
-    if sub.status is not SubscriberStatus.ONBOARDING:
+    if sub.status is not SubscriberStatus.ONBOARDING or turn.member is not None:
         turn.say(turn.t("start.welcome_back"))
         await go_main(turn)
         return
@@ -189,41 +212,30 @@ async def start(turn: Turn) -> None:
     await turn.show()
 
 
-def resident_feature() -> Feature:
-    """Onboarding, the main menu, settings and the library: what every resident has."""
-    from handlers.library import LibraryListScreen, LibraryReadScreen, LibraryTopicsScreen
-    from handlers.onboarding import TopicsScreen
-    latest, library = goto("lib_list", topic=LATEST, page=0), goto("lib_topics")
-    emergency, settings = say_then_main("emergency.text"), goto("settings")
-    return Feature(
-        name="resident",
-        screens=[CommuneScreen(), TopicsScreen(), MainScreen(), SettingsScreen(),
-                 LanguageScreen(), UnsubscribeScreen(), LibraryTopicsScreen(),
-                 LibraryListScreen(), LibraryReadScreen()],
-        commands={"start": start, "menu": go_main, "help": show_help, "trogiup": show_help,
-                  "canhbao": latest, "thuvien": library, "khancap": emergency,
-                  "caidat": settings, "huy": unsubscribe, "dangky": resubscribe,
-                  "ngonngu": goto("language"), "language": goto("language"),
-                  "riengtu": say_then_main("privacy.text")},
-        open_commands=frozenset({"start", "help", "trogiup", "khancap", "riengtu", "ngonngu",
-                                 "language", "canhbao", "thuvien"}),
-        menu=[MenuItem("latest", latest, 10), MenuItem("library", library, 20),
-              MenuItem("emergency", emergency, 80), MenuItem("settings", settings, 90),
-              MenuItem("help", show_help, 100)])
-
-
 class Router:
     """Commands and typed menu labels work from every screen; onboarding is finished first."""
 
     def __init__(self, features: list[Feature]) -> None:
         self._commands: dict[str, Action] = {}
         self._open: set[str] = set()
+        self._actions: dict = {}
+        self._group: dict[str, Action] = {}
+        self._links: dict = {}
         for feature in features:
             self._commands.update(feature.commands)
             self._open |= feature.open_commands
+            self._actions.update(feature.actions)
+            self._group.update(feature.group_commands)
+            self._links.update(feature.deep_links)
+        self._commands["start"] = self.start
 
     async def intercept(self, turn: Turn) -> bool:
         inbound = turn.inbound
+        if inbound.in_group:
+            await self._in_group(turn)
+            return True
+        if inbound.kind is Kind.BUTTON and await self._action(turn):
+            return True
         if turn.subscriber.status is SubscriberStatus.BLOCKED:
             activate(turn, EventKind.RESUBSCRIBED)     # they unblocked the bot and wrote again
         if inbound.kind is Kind.EDITED:
@@ -235,33 +247,62 @@ class Router:
         if turn.state.step == "new":
             await self.start_over(turn)
             return True
-        if inbound.kind is Kind.TEXT and turn.subscriber.status is not SubscriberStatus.ONBOARDING:
+        onboarded = turn.subscriber.status is not SubscriberStatus.ONBOARDING or turn.member
+        if inbound.kind is Kind.TEXT and onboarded:
             item = self._menu_item(turn, inbound.text)
             if item is not None:
                 await item.action(turn)
                 return True
         return False
 
+    async def _action(self, turn: Turn) -> bool:
+        """A button that works from any screen; False if the payload names none."""
+        parts = turn.inbound.payload.split(":")
+        action = self._actions.get(parts[0])
+        if action is None:
+            return False
+        await action(turn, parts[1:])
+        return True
+
+    async def _in_group(self, turn: Turn) -> None:
+        """In a group only registered group commands and action buttons work; the rest of
+        the chatter is none of the bot's business and gets no answer."""
+        inbound = turn.inbound
+        if inbound.kind is Kind.COMMAND and inbound.command in self._group:
+            await self._group[inbound.command](turn)
+        elif inbound.kind is Kind.BUTTON and not await self._action(turn):
+            turn.reply.notice = turn.t("error.bad_button")
+
     async def start_over(self, turn: Turn) -> None:
-        if turn.subscriber.status is SubscriberStatus.ONBOARDING:
-            await start(turn)
+        if turn.subscriber.status is SubscriberStatus.ONBOARDING and turn.member is None:
+            await self.start(turn)
         else:
             await go_main(turn)
 
     async def _command(self, turn: Turn, command: str) -> None:
         action = self._commands.get(command)
-        if turn.state.step == "new":
-            await start(turn)       # a first contact always gets the welcome
+        if turn.state.step == "new" and command != "start":
+            await self.start(turn)       # a first contact always gets the welcome
         elif action is None:
             turn.say(turn.t("error.unknown_command"))
             await turn.show()
-        elif turn.subscriber.status is SubscriberStatus.ONBOARDING and command not in self._open:
+        elif turn.subscriber.status is SubscriberStatus.ONBOARDING and turn.member is None \
+                and command not in self._open:
             turn.say(turn.t("onboarding.finish_first"))
             if turn.state.step not in ("commune", "topics"):
                 turn.go("commune", ctx=ONBOARDING, page=0)
             await turn.show()
         else:
             await action(turn)
+
+    async def start(self, turn: Turn) -> None:
+        """/start: follow a deep link, welcome a new person, resume onboarding, or greet."""
+        prefix, _, rest = turn.inbound.args.strip().partition("_")
+        link = self._links.get(prefix) if rest else None
+        if link is not None:
+            await link(turn, [rest[:64]])
+            return
+        await welcome(turn)
 
     def _menu_item(self, turn: Turn, text: str) -> MenuItem | None:
         wanted = fold(text)

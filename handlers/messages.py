@@ -17,6 +17,17 @@ class Kind(enum.Enum):
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file a person sent, by the channel's own reference (never downloaded to keep)."""
+
+    kind: str                 # photo, video, voice, audio, document, video_note
+    ref: str                  # the channel's file id, reusable by this bot
+    size: int | None = None
+    mime: str = ""
+    group: str = ""           # an album's id: its items arrive one by one
+
+
+@dataclass(frozen=True)
 class Inbound:
     """One thing a person did, in any channel."""
 
@@ -30,6 +41,9 @@ class Inbound:
     media: str = ""          # "sticker", "photo", ... for Kind.MEDIA
     language: str | None = None   # the client's language hint, if any
     location: tuple[float, float] | None = None
+    attachments: tuple[Attachment, ...] = ()
+    chat_id: str = ""         # the group chat, when the person wrote in a group
+    in_group: bool = False
 
 
 @dataclass(frozen=True)
@@ -45,10 +59,26 @@ class Message:
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
     menu: tuple[tuple[str, ...], ...] | None = None
+    attachments: tuple[Attachment, ...] = ()   # sent as copies before the text
+    protect: bool = False                      # no forwarding or saving (tip material)
 
     def numbered(self) -> list[Button]:
         """Buttons in the order their numbers are shown (1, 2, 3 ...)."""
         return [button for row in self.buttons for button in row]
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message to someone other than the person who wrote: an officer, a group, a tipster.
+
+    `tip_id` without `chat_id` means "the tipster of this tip": the address is resolved from the
+    sealed link only when sending, so no stored row names the tipster.
+    """
+
+    channel: str
+    message: Message
+    chat_id: str = ""
+    tip_id: int | None = None
 
 
 @dataclass

@@ -25,6 +25,11 @@ def match_units(units: list[Unit], typed: str) -> list[Unit]:
 
 class CommuneScreen:
     step = "commune"
+    carry = ("draft",)      # state kept while paging or searching (a tip draft, for example)
+
+    def _go(self, turn: Turn, **data: object) -> None:
+        kept = {key: turn.state.data[key] for key in self.carry if key in turn.state.data}
+        turn.go(self.step, **kept, **data)
 
     async def render(self, turn: Turn) -> Message:
         units = list(await turn.uow.units.selectable())
@@ -43,18 +48,19 @@ class CommuneScreen:
                 for i in range(0, len(shown), 2)]
         if nav:
             rows.append(tuple(nav))
-        if data.get("ctx") == SETTINGS:
+        if data.get("ctx", ONBOARDING) != ONBOARDING:
             rows.append((option(self.step, "cancel", turn.t("common.cancel")),))
         return Message(text=text, buttons=tuple(rows))
 
     async def choose(self, turn: Turn, key: str) -> None:
         ctx = turn.state.data.get("ctx", ONBOARDING)
         if key.startswith("p."):
-            turn.go(self.step, ctx=ctx, page=int(key[2:]))
+            self._go(turn, ctx=ctx, page=int(key[2:]))
         elif key == "all":
-            turn.go(self.step, ctx=ctx, page=0)
+            self._go(turn, ctx=ctx, page=0)
         elif key == "cancel":
-            turn.go("settings")
+            await self.cancel(turn)
+            return
         else:
             unit = await turn.uow.units.by_slug(key[2:])
             await self.pick(turn, unit, ctx)
@@ -67,12 +73,16 @@ class CommuneScreen:
         if len(found) == 1:
             await self.pick(turn, found[0], ctx)
         elif found:
-            turn.go(self.step, ctx=ctx, matches=[u.slug for u in found])
+            self._go(turn, ctx=ctx, matches=[u.slug for u in found])
             await turn.show()
         else:
             turn.say(turn.t("commune.not_found", text=text[:60]))
             await turn.show()
         return True
+
+    async def cancel(self, turn: Turn) -> None:
+        turn.go("settings")
+        await turn.show()
 
     async def pick(self, turn: Turn, unit: Unit | None, ctx: str) -> None:
         """Set the person's commune, then go on to topics (onboarding) or back to settings."""

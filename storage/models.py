@@ -35,6 +35,7 @@ class UnitRow(Base):
     aliases: Mapped[list] = mapped_column(JSON, default=list)
     duty_desk: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    boundary: Mapped[dict | None] = mapped_column(JSON)   # GeoJSON geometry, optional
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

@@ -87,6 +87,9 @@ class SqlInvites:
         await self._s.flush()
         return row.id
 
+    async def by_id(self, invite_id: int) -> InviteRow | None:
+        return await self._s.get(InviteRow, invite_id)
+
     async def find(self, code_hash: str) -> InviteRow | None:
         return await self._s.scalar(select(InviteRow).where(InviteRow.code_hash == code_hash))
 

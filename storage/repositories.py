@@ -100,6 +100,13 @@ class SqlUnits:
         row = await self._s.get(UnitRow, unit_id)
         return _unit(row) if row else None
 
+    async def set_boundary(self, slug: str, geometry: dict) -> bool:
+        row = await self._s.scalar(select(UnitRow).where(UnitRow.slug == slug))
+        if row is None:
+            return False
+        row.boundary = geometry
+        return True
+
     async def upsert(self, specs: Sequence[UnitSpec]) -> tuple[int, int]:
         """Insert new units and update changed ones by slug; parents come before children."""
         rows = {r.slug: r for r in await self._s.scalars(select(UnitRow))}
@@ -126,7 +133,7 @@ class SqlUnits:
 def _unit(row: UnitRow) -> Unit:
     return Unit(id=row.id, slug=row.slug, name=row.name, short=row.short, police=row.police,
                 kind=row.kind, parent_id=row.parent_id, aliases=tuple(row.aliases or ()),
-                duty_desk=row.duty_desk)
+                duty_desk=row.duty_desk, boundary=row.boundary)
 
 
 class SqlTopics:

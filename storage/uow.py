@@ -21,6 +21,13 @@ REPOSITORIES = {
     "teams": "storage.people:SqlTeams",
     "invites": "storage.people:SqlInvites",
     "audit": "storage.people:SqlAudit",
+    "tips": "storage.tips:SqlTips",
+    "groups": "storage.tips:SqlGroups",
+    "notifications": "storage.tips:SqlNotificationQueue",
+    "counters": "storage.tips:SqlRateCounters",
+    "zalo_tokens": "storage.zalo:SqlZaloTokens",
+    "zalo_interactions": "storage.zalo:SqlZaloInteractions",
+    "zalo_outbound": "storage.zalo:SqlZaloOutbound",
 }
 _CLASSES: dict[str, type] = {}
 

@@ -46,7 +46,7 @@ async def database_url(tmp_path_factory) -> str:
 
 def make_settings(database_url: str, **overrides) -> Settings:
     values = dict(database_url=database_url, auto_migrate=False, telegram_token=None,
-                  http_port=0, log_level="DEBUG")
+                  http_port=0, log_level="DEBUG", secret_key="test-secret-key-0123456789")
     values.update(overrides)
     return Settings(_env_file=None, **values)
 

@@ -24,7 +24,7 @@ async def chat(database_url: str, lines: list[str], user: str = "demo") -> str:
 
 
 async def test_console_onboarding_reading_and_unsubscribing(app, database_url):
-    out = await chat(database_url, ["tt cao thuong", "xong", "2", "1", "1", "/huy", "1"])
+    out = await chat(database_url, ["tt cao thuong", "xong", "3", "1", "1", "/huy", "1"])
     assert "KHÔNG phải đường dây khẩn cấp" in out
     assert "  1. Cao Thượng" in out                      # buttons shown as numbered options
     assert "Đã chọn Thị trấn Cao Thượng" in out

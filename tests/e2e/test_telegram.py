@@ -58,7 +58,8 @@ async def test_resident_onboards_reads_changes_settings_and_unsubscribes(app, da
         assert "⬜ Ma túy" in str(edited.reply_markup)
         api.user_presses(RESIDENT, topics.message_id, button(edited, "Xong"))
         menu = await api.wait_for(RESIDENT, has("Chọn một mục trong menu"))
-        assert keyboard(menu)[:2] == ["⚠️ Cảnh báo mới", "📚 Thư viện bản tin"]
+        assert keyboard(menu)[:4] == ["⚠️ Cảnh báo mới", "🚨 Gửi tin báo", "📚 Thư viện bản tin",
+                                      "🔎 Tra cứu tin báo"]
         sub = await subscriber(app)
         assert sub.status is SubscriberStatus.ACTIVE and "drugs" not in sub.topics
 

@@ -1,0 +1,87 @@
+"""The tip line as one feature of the conversation: its screens, commands, menu and buttons."""
+from __future__ import annotations
+
+from handlers.dialogue import Turn
+from handlers.features import Feature, MenuItem
+from handlers.invites import InviteRedemption
+from handlers.messages import Message
+from handlers.tips.followup import Followup
+from handlers.tips.officer import AskStep, DuplicateStep, MoveStep, NoteStep, OfficerDesk
+from handlers.tips.ports import Secrets, TipRules
+from handlers.tips.resident import begin, resident_screens
+from handlers.tips.team import (TeamPlaceScreen, TeamTimeScreen, begin_report, is_team_member,
+                                my_reports)
+
+
+def is_staff(turn: Turn) -> bool:
+    return turn.member is not None and turn.member.role.is_staff
+
+
+class LookupScreen:
+    """The menu's 'look up a tip': type the receipt code."""
+
+    step = "tip_lookup"
+
+    def __init__(self, followup: Followup) -> None:
+        self._followup = followup
+
+    async def render(self, turn: Turn) -> Message:
+        return Message(text=turn.t("tip.lookup_prompt"))
+
+    async def choose(self, turn: Turn, key: str) -> None:  # pragma: no cover - no buttons
+        return None
+
+    async def free_text(self, turn: Turn, text: str) -> bool:
+        turn.go("main")
+        await self._followup.lookup_code(turn, text)
+        return True
+
+
+async def register_group(turn: Turn) -> None:
+    """/dangkynhom in a group: an officer registers it for their unit (the command may name
+    any unit: /dangkynhom SLUG)."""
+    member = turn.member
+    if member is None or not member.role.is_staff:
+        turn.say(turn.t("group.not_officer"))
+        return
+    slug = turn.inbound.args.strip().lower()
+    unit = await turn.uow.units.by_slug(slug) if slug and member.role.sees_every_unit \
+        else await turn.uow.units.by_id(member.unit_id or 0)
+    if unit is None:
+        turn.say(turn.t("group.unit_unknown"))
+        return
+    await turn.uow.groups.register(unit.id, turn.inbound.channel, turn.inbound.chat_id,
+                                   member.id)
+    turn.uow.audit.record(f"member:{member.id}", "group_registered", "unit", str(unit.id),
+                          {"chat": turn.inbound.chat_id})
+    turn.say(turn.t("group.registered", unit=unit.police))
+
+
+def tips_feature(secrets: Secrets, rules: TipRules) -> Feature:
+    followup, desk = Followup(secrets, rules), OfficerDesk(secrets, rules)
+    invites = InviteRedemption(secrets)
+
+    async def tip_link(turn: Turn, args: list[str]) -> None:
+        await begin(turn, prompted_by=args[0] if args else "")
+
+    async def lookup_menu(turn: Turn) -> None:
+        turn.go("tip_lookup")
+        await turn.show()
+
+    return Feature(
+        name="tips",
+        screens=[*resident_screens(secrets, rules), TeamPlaceScreen(), TeamTimeScreen(),
+                 followup, LookupScreen(followup), invites, AskStep(desk, secrets),
+                 NoteStep(desk, secrets), DuplicateStep(desk, secrets), MoveStep(desk, secrets)],
+        commands={"tobao": begin, "tracuu": followup.lookup, "ketthuc": followup.end,
+                  "tinbao": desk.inbox_command, "baocao": begin_report,
+                  "baocaocuatoi": my_reports, "thamgia": invites.command},
+        open_commands=frozenset({"tobao", "tracuu", "ketthuc", "thamgia", "tinbao", "baocao",
+                                 "baocaocuatoi"}),
+        menu=[MenuItem("inbox", desk.inbox_command, 5, is_staff),
+              MenuItem("team_report", begin_report, 6, is_team_member),
+              MenuItem("my_reports", my_reports, 7, is_team_member),
+              MenuItem("report", begin, 15), MenuItem("lookup", lookup_menu, 25)],
+        actions={"tip": desk.act, "tipr": followup.press_answer},
+        group_commands={"dangkynhom": register_group},
+        deep_links={"inv": invites.from_link, "tb": tip_link})

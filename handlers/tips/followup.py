@@ -1,0 +1,166 @@
+"""The tipster's side after sending: look up a tip by its receipt code, answer the police's
+questions, end the conversation. Nothing here reveals who the tipster is to anyone."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from handlers.dialogue import Turn
+from handlers.domain import EventKind
+from handlers.messages import Button, Message, Outgoing
+from handlers.tips.cards import staff_t, thread_text
+from handlers.tips.domain import ThreadMessage, Tip, normalise_code
+from handlers.tips.ports import Secrets, TipRules
+from handlers.tips.routing import notify_member, notify_unit
+from handlers.tips.service import windows
+
+MAX_ANSWER = 3000
+
+
+def answer_token(secrets: Secrets, tip_id: int, channel: str, user_id: str) -> str:
+    """Binds an 'answer' button to the account it was sent to: forged presses do nothing."""
+    return secrets.digest("answer", f"{tip_id}:{channel}:{user_id}")[:16]
+
+
+def answer_button(turn: Turn, secrets: Secrets, tip: Tip, channel: str, user_id: str,
+                  lang: str | None = None) -> Button:
+    token = answer_token(secrets, tip.id, channel, user_id)
+    label = turn.catalog.t(lang or turn.lang, "tip.answer_button")
+    return Button(label, f"tipr:{tip.id}:{token}")
+
+
+class Followup:
+    """Commands and screens of the tipster's side."""
+
+    step = "tip_answer"
+    max_text = MAX_ANSWER
+
+    def __init__(self, secrets: Secrets, rules: TipRules) -> None:
+        self._secrets, self._rules = secrets, rules
+
+    async def find(self, turn: Turn, typed: str) -> Tip | None:
+        """A tip by its code, rate-limited per account (failed guesses count)."""
+        key = self._secrets.digest("lookup", f"{turn.inbound.channel}:{turn.inbound.user_id}")
+        hour, _ = windows(datetime.now(timezone.utc))
+        if await turn.uow.counters.count(key, hour) >= self._rules.lookups_per_hour:
+            turn.say(turn.t("tip.lookup_limited"))
+            return None
+        code = normalise_code(typed)
+        tip = await turn.uow.tips.by_code_hash(self._secrets.digest("receipt", code)) \
+            if code else None
+        if tip is None:
+            await turn.uow.counters.hit(key, hour)
+            turn.say(turn.t("tip.lookup_usage" if not typed.strip() else "tip.lookup_not_found"))
+        return tip
+
+    async def lookup(self, turn: Turn) -> None:
+        """/tracuu CODE: status and the police's questions, from any account."""
+        await self.lookup_code(turn, turn.inbound.args)
+
+    async def lookup_code(self, turn: Turn, typed: str) -> None:
+        tip = await self.find(turn, typed)
+        if tip is None:
+            return
+        thread = [m for m in await turn.uow.tips.thread(tip.id) if m.direction != "note"]
+        text = turn.t("tip.lookup_status", label=tip.label,
+                      status=turn.t(f"tip.public_status.{tip.status.value}"))
+        if thread:
+            text += "\n\n" + thread_text(turn, thread, for_tipster=True)
+        buttons = ()
+        if tip.is_open and not tip.conversation_ended:
+            buttons = ((answer_button(turn, self._secrets, tip, turn.inbound.channel,
+                                      turn.inbound.user_id),),)
+        turn.say(text, buttons=buttons)
+
+    async def end(self, turn: Turn) -> None:
+        """/ketthuc CODE: nothing more is delivered to the tipster; the link is erased now."""
+        tip = await self.find(turn, turn.inbound.args)
+        if tip is None:
+            return
+        await turn.uow.tips.end_conversation(tip.id, datetime.now(timezone.utc))
+        turn.uow.audit.record("tipster", "conversation_ended", "tip", str(tip.id))
+        await _tell_officers(turn, tip, Message(text=staff_t(
+            turn, "tip.officer.conversation_ended", label=tip.label)))
+        turn.say(turn.t("tip.ended", label=tip.label))
+
+    async def press_answer(self, turn: Turn, args: list[str]) -> None:
+        """The 'answer' button under a question: only the account it was sent to may use it."""
+        tip_id = int(args[0]) if args and args[0].isdigit() else 0
+        token = args[1] if len(args) > 1 else ""
+        expected = answer_token(self._secrets, tip_id, turn.inbound.channel, turn.inbound.user_id)
+        tip = await turn.uow.tips.by_id(tip_id) if token == expected else None
+        if tip is None or not tip.is_open or tip.conversation_ended:
+            turn.reply.notice = turn.t("tip.answer_closed")
+            return
+        # The tip id is kept sealed in the dialogue state while the answer is typed.
+        turn.go(self.step, tip=self._secrets.seal("tip", str(tip.id)))
+        await turn.show()
+
+    async def render(self, turn: Turn) -> Message:
+        return Message(text=turn.t("tip.ask_answer"))
+
+    async def choose(self, turn: Turn, key: str) -> None:  # pragma: no cover - no buttons
+        return None
+
+    async def free_text(self, turn: Turn, text: str) -> bool:
+        await self._answer(turn, text.strip(), ())
+        return True
+
+    async def media(self, turn: Turn) -> bool:
+        files = tuple({"kind": a.kind, "ref": a.ref, "mime": a.mime}
+                      for a in turn.inbound.attachments)
+        if not files:
+            return False
+        await self._answer(turn, turn.inbound.text.strip(), files)
+        return True
+
+    async def _answer(self, turn: Turn, text: str, files: tuple) -> None:
+        unsealed = self._secrets.unseal(turn.state.data.get("tip", ""))
+        tip = await turn.uow.tips.by_id(int(unsealed[1])) if unsealed else None
+        turn.go("main")
+        if tip is None or not tip.is_open:
+            turn.say(turn.t("tip.answer_closed"))
+            return
+        now = datetime.now(timezone.utc)
+        await turn.uow.tips.add_message(tip.id, ThreadMessage("from_tipster", text, now,
+                                                              attachments=files), None)
+        turn.uow.ledger.record(EventKind.FOLLOWUP_ANSWERED, unit_id=tip.unit_id,
+                               topic=tip.category, ref=str(tip.id))
+        turn.uow.audit.record("tipster", "answered", "tip", str(tip.id))
+        reply = Button(staff_t(turn, "tip.action.ask"), f"tip:ask:{tip.id}")
+        await _tell_officers(turn, tip, Message(
+            text=staff_t(turn, "tip.officer.answer", label=tip.label, text=text or "📎"),
+            buttons=((reply,),), attachments=_attachments(files), protect=True))
+        turn.say(turn.t("tip.answer_sent"))
+        await turn.show()
+
+
+def _attachments(files: tuple) -> tuple:
+    from handlers.messages import Attachment
+    return tuple(Attachment(kind=f["kind"], ref=f["ref"], mime=f.get("mime", "")) for f in files)
+
+
+async def _tell_officers(turn: Turn, tip: Tip, message: Message) -> None:
+    if not await notify_member(turn, tip.taken_by, message):
+        await notify_unit(turn, tip.unit_id, message)
+
+
+async def send_to_tipster(turn: Turn, secrets: Secrets, tip: Tip, key: str, *,
+                          answerable: bool, attachments: tuple = (), **values: object) -> bool:
+    """Queue a message for the tipster, in their language; False if the link is gone.
+
+    The address is unsealed here only to pick the language and bind the answer button; the
+    queued row names the tip, not the person (the sender unseals again to deliver it).
+    """
+    sealed = await turn.uow.tips.link(tip.id)
+    address = secrets.unseal(sealed) if sealed else None
+    if address is None or tip.conversation_ended:
+        return False
+    channel, user_id = address
+    subscriber = await turn.uow.subscribers.get(channel, user_id)
+    lang = subscriber.language if subscriber else None
+    buttons = ((answer_button(turn, secrets, tip, channel, user_id, lang),),) \
+        if answerable else ()
+    message = Message(text=turn.catalog.t(lang, key, **values), buttons=buttons,
+                      attachments=attachments, protect=bool(attachments))
+    turn.uow.notifications.add(Outgoing(channel=channel, tip_id=tip.id, message=message))
+    return True

@@ -1,0 +1,352 @@
+"""Officers act on tips: inbox, view, take, ask the tipster, note, move, judge, close.
+
+Every action re-loads the tip and re-checks on the server that this member may act for its
+unit: a forged or stale button does nothing but say so."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from handlers.dialogue import Turn, option
+from handlers.domain import EventKind
+from handlers.messages import Button, Message, Outgoing
+from handlers.onboarding import match_units
+from handlers.tips.cards import local_time, staff_t, thread_text, tip_card
+from handlers.tips.domain import Outcome, ThreadMessage, Tip, TipStatus
+from handlers.tips.followup import send_to_tipster
+from handlers.tips.ports import Secrets, TipRules
+from handlers.tips.routing import duty_desk, notify_unit
+
+INBOX_PAGE = 5
+TEXT_STEPS = {"ask": "tip_ask", "note": "tip_note", "move": "tip_move"}
+
+
+def actor(turn: Turn) -> str:
+    return f"member:{turn.member.id}" if turn.member else "unknown"
+
+
+class OfficerDesk:
+    def __init__(self, secrets: Secrets, rules: TipRules) -> None:
+        self._secrets, self._rules = secrets, rules
+
+    async def allowed_tip(self, turn: Turn, tip_id: str) -> Tip | None:
+        """The tip, if it exists and this member may act for its unit; otherwise say why."""
+        tip = await turn.uow.tips.by_id(int(tip_id)) if tip_id.isdigit() else None
+        if tip is None or turn.member is None or not turn.member.may_act_for(tip.unit_id):
+            turn.reply.notice = turn.t("tip.officer.not_allowed")
+            turn.say(turn.t("tip.officer.not_allowed"))
+            if tip is not None:
+                turn.uow.audit.record(actor(turn), "denied", "tip", str(tip.id))
+            return None
+        return tip
+
+    async def act(self, turn: Turn, args: list[str]) -> None:
+        """Button payload tip:<verb>:<id>[:<arg>]."""
+        verb, tip_id = (args + ["", ""])[:2]
+        if verb == "inbox":
+            await self.inbox(turn, int(tip_id) if tip_id.isdigit() else 0)
+            return
+        tip = await self.allowed_tip(turn, tip_id)
+        if tip is None:
+            return
+        handler = getattr(self, f"_{verb}", None)
+        if handler is None:
+            turn.reply.notice = turn.t("error.bad_button")
+            return
+        await handler(turn, tip, args[2:])
+
+    async def inbox_command(self, turn: Turn) -> None:
+        if turn.member is None or not turn.member.role.is_staff:
+            turn.say(turn.t("tip.officer.staff_only"))
+            return
+        await self.inbox(turn, 0)
+
+    async def inbox(self, turn: Turn, page: int) -> None:
+        if turn.member is None or not turn.member.role.is_staff:
+            turn.reply.notice = turn.t("tip.officer.not_allowed")
+            return
+        units = None if turn.member.role.sees_every_unit else [turn.member.unit_id]
+        total = await turn.uow.tips.count_open(units)
+        tips = await turn.uow.tips.open_tips(units, page * INBOX_PAGE, INBOX_PAGE)
+        rows = [(Button(self._line(turn, t), f"tip:view:{t.id}"),) for t in tips]
+        nav = []
+        if page > 0:
+            nav.append(Button(turn.t("common.prev"), f"tip:inbox:{page - 1}"))
+        if (page + 1) * INBOX_PAGE < total:
+            nav.append(Button(turn.t("common.next"), f"tip:inbox:{page + 1}"))
+        if nav:
+            rows.append(tuple(nav))
+        turn.say(turn.t("tip.officer.inbox", count=total) if total
+                 else turn.t("tip.officer.inbox_empty"), buttons=tuple(rows))
+
+    def _line(self, turn: Turn, tip: Tip) -> str:
+        return staff_t(turn, "tip.officer.inbox_line", label=tip.label,
+                       category=staff_t(turn, f"tip.category.{tip.category}"),
+                       time=local_time(tip.created_at)[:11],
+                       status=staff_t(turn, f"tip.status_icon.{tip.status.value}"))
+
+    async def _view(self, turn: Turn, tip: Tip, _: list[str]) -> None:
+        turn.uow.audit.record(actor(turn), "viewed", "tip", str(tip.id))
+        card = await tip_card(turn, tip, "tip.card.view")
+        thread = await turn.uow.tips.thread(tip.id)
+        text = card.text + ("\n\n" + thread_text(turn, thread, for_tipster=False)
+                            if thread else "")
+        turn.reply.messages.append(Message(text=text, buttons=card.buttons,
+                                           attachments=card.attachments, protect=True))
+
+    async def ensure_taken(self, turn: Turn, tip: Tip) -> bool:
+        """Any first action takes the tip; False if another officer already has it."""
+        now = datetime.now(timezone.utc)
+        if tip.taken_by == turn.member.id:
+            return True
+        if tip.taken_by is None and await turn.uow.tips.take(tip.id, turn.member.id, now):
+            tip.taken_by, tip.status = turn.member.id, TipStatus.TAKEN
+            created = await turn.uow.tips.first_action(tip.id, now)
+            seconds = int((now - _aware(created)).total_seconds()) if created else None
+            turn.uow.ledger.record(EventKind.TIP_TAKEN, unit_id=tip.unit_id, topic=tip.category,
+                                   ref=str(tip.id), data={"seconds": seconds})
+            turn.uow.audit.record(actor(turn), "taken", "tip", str(tip.id))
+            return True
+        return turn.member.role.sees_every_unit and tip.taken_by is not None
+
+    async def _take(self, turn: Turn, tip: Tip, _: list[str]) -> None:
+        if tip.taken_by == turn.member.id:
+            turn.reply.notice = turn.t("tip.officer.already_yours")
+        elif await self.ensure_taken(turn, tip):
+            turn.reply.notice = turn.t("tip.officer.taken", label=tip.label)
+            turn.say(turn.t("tip.officer.taken", label=tip.label))
+        else:
+            await self._taken_by_other(turn, tip)
+
+    async def _taken_by_other(self, turn: Turn, tip: Tip) -> None:
+        fresh = await turn.uow.tips.by_id(tip.id)
+        other = await turn.uow.members.by_id(fresh.taken_by or 0)
+        text = turn.t("tip.officer.taken_by_other", label=tip.label,
+                      name=other.name if other else "?")
+        turn.reply.notice = text
+        turn.say(text)
+
+    async def _prompt(self, turn: Turn, tip: Tip, verb: str) -> None:
+        """Steps that need typing happen in the officer's private chat."""
+        if not await self.ensure_taken(turn, tip):
+            await self._taken_by_other(turn, tip)
+            return
+        turn.go(TEXT_STEPS[verb], tip=tip.id)
+        prompt = await turn.screens[TEXT_STEPS[verb]].render(turn)
+        if turn.inbound.in_group:
+            turn.reply.notice = turn.t("tip.officer.continue_private")
+            turn.uow.notifications.add(Outgoing(channel=turn.inbound.channel,
+                                                chat_id=turn.inbound.user_id, message=prompt))
+        else:
+            turn.reply.messages.append(prompt)
+
+    async def _ask(self, turn: Turn, tip: Tip, _: list[str]) -> None:
+        if tip.conversation_ended or await turn.uow.tips.link(tip.id) is None:
+            turn.reply.notice = turn.t("tip.officer.cannot_reach")
+            turn.say(turn.t("tip.officer.cannot_reach"))
+            return
+        await self._prompt(turn, tip, "ask")
+
+    async def _note(self, turn: Turn, tip: Tip, _: list[str]) -> None:
+        await self._prompt(turn, tip, "note")
+
+    async def _move(self, turn: Turn, tip: Tip, _: list[str]) -> None:
+        await self._prompt(turn, tip, "move")
+
+    async def _judge(self, turn: Turn, tip: Tip, _: list[str]) -> None:
+        buttons = tuple((Button(turn.t(f"tip.outcome.{o.value}"),
+                                f"tip:outcome:{tip.id}:{o.value}"),) for o in Outcome)
+        turn.say(turn.t("tip.officer.judge", label=tip.label), buttons=buttons)
+
+    async def _outcome(self, turn: Turn, tip: Tip, args: list[str]) -> None:
+        value = args[0] if args else ""
+        if value not in {o.value for o in Outcome} or not await self.ensure_taken(turn, tip):
+            turn.reply.notice = turn.t("error.bad_button")
+            return
+        if value == Outcome.DUPLICATE.value:
+            turn.go("tip_dup", tip=tip.id)
+            await turn.show()
+            return
+        await self.set_outcome(turn, tip, Outcome(value), None)
+
+    async def set_outcome(self, turn: Turn, tip: Tip, outcome: Outcome, dup: Tip | None) -> None:
+        tip.outcome, tip.duplicate_of = outcome, dup.id if dup else None
+        await turn.uow.tips.save(tip)
+        turn.uow.ledger.record(EventKind.TIP_OUTCOME, unit_id=tip.unit_id, topic=tip.category,
+                               ref=str(tip.id), data={"outcome": outcome.value})
+        turn.uow.audit.record(actor(turn), "outcome", "tip", str(tip.id),
+                              {"outcome": outcome.value, "duplicate_of": tip.duplicate_of})
+        turn.say(turn.t("tip.officer.outcome_set", label=tip.label,
+                        outcome=turn.t(f"tip.outcome.{outcome.value}")))
+
+    async def _close(self, turn: Turn, tip: Tip, _: list[str]) -> None:
+        if not tip.is_open:
+            turn.reply.notice = turn.t("tip.officer.already_closed")
+            return
+        if not await self.ensure_taken(turn, tip):
+            await self._taken_by_other(turn, tip)
+            return
+        now = datetime.now(timezone.utc)
+        tip.status, tip.closed_at = TipStatus.CLOSED, now
+        await turn.uow.tips.save(tip)
+        seconds = int((now - _aware(tip.created_at)).total_seconds())
+        turn.uow.ledger.record(EventKind.TIP_CLOSED, unit_id=tip.unit_id, topic=tip.category,
+                               ref=str(tip.id), data={"seconds": seconds,
+                                                      "outcome": tip.outcome.value
+                                                      if tip.outcome else None})
+        turn.uow.audit.record(actor(turn), "closed", "tip", str(tip.id))
+        await send_to_tipster(turn, self._secrets, tip, "tip.closed_for_tipster",
+                              answerable=False, label=tip.label)
+        await turn.uow.tips.schedule_link_erasure(
+            tip.id, now + timedelta(days=self._rules.link_retention_days))
+        turn.reply.notice = turn.t("tip.officer.closed", label=tip.label)
+        turn.say(turn.t("tip.officer.closed", label=tip.label))
+
+    async def move_to(self, turn: Turn, tip: Tip, unit, reason: str) -> None:
+        before = tip.unit_id
+        tip.unit_id, tip.status = unit.id, TipStatus.NEW
+        await turn.uow.tips.save(tip)
+        await turn.uow.tips.release(tip.id)
+        turn.uow.ledger.record(EventKind.TIP_MOVED, unit_id=unit.id, topic=tip.category,
+                               ref=str(tip.id), data={"from_unit": before, "to_unit": unit.id})
+        turn.uow.audit.record(actor(turn), "moved", "tip", str(tip.id),
+                              {"from": before, "to": unit.id, "reason": reason})
+        tip.taken_by = None
+        card = await tip_card(turn, tip, "tip.card.moved")
+        await notify_unit(turn, unit.id, Message(
+            text=card.text + "\n\n" + staff_t(turn, "tip.card.move_reason", reason=reason),
+            buttons=card.buttons, attachments=card.attachments, protect=True))
+        turn.say(turn.t("tip.officer.moved", label=tip.label, unit=unit.name))
+
+
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo else at.replace(tzinfo=timezone.utc)
+
+
+class TextStep:
+    """An officer types something about one tip (the tip id is in the state)."""
+
+    step = ""
+    key = ""
+    max_text = 3000
+
+    def __init__(self, desk: OfficerDesk, secrets: Secrets) -> None:
+        self._desk, self._secrets = desk, secrets
+
+    async def render(self, turn: Turn) -> Message:
+        tip = await turn.uow.tips.by_id(int(turn.state.data.get("tip", 0)))
+        return Message(text=turn.t(self.key, label=tip.label if tip else "?"),
+                       buttons=((option(self.step, "cancel", turn.t("common.cancel")),),))
+
+    async def choose(self, turn: Turn, key: str) -> None:
+        turn.say(turn.t("tip.officer.cancelled"))
+        turn.go("main")
+
+    async def tip(self, turn: Turn) -> Tip | None:
+        tip = await self._desk.allowed_tip(turn, str(turn.state.data.get("tip", "")))
+        turn.go("main")
+        return tip
+
+
+class AskStep(TextStep):
+    step, key = "tip_ask", "tip.officer.ask_prompt"
+
+    async def free_text(self, turn: Turn, text: str) -> bool:
+        await self._send(turn, text.strip(), ())
+        return True
+
+    async def media(self, turn: Turn) -> bool:
+        if not turn.inbound.attachments:
+            return False
+        files = tuple({"kind": a.kind, "ref": a.ref, "mime": a.mime}
+                      for a in turn.inbound.attachments)
+        await self._send(turn, turn.inbound.text.strip(), files)
+        return True
+
+    async def _send(self, turn: Turn, text: str, files: tuple) -> None:
+        tip = await self.tip(turn)
+        if tip is None:
+            return
+        from handlers.tips.followup import _attachments
+        if not await send_to_tipster(turn, self._secrets, tip, "tip.question_for_tipster",
+                                     answerable=True, attachments=_attachments(files),
+                                     label=tip.label, text=text or "📎"):
+            turn.say(turn.t("tip.officer.cannot_reach"))
+            return
+        now = datetime.now(timezone.utc)
+        await turn.uow.tips.add_message(tip.id, ThreadMessage("to_tipster", text, now,
+                                                              attachments=files), turn.member.id)
+        turn.uow.ledger.record(EventKind.FOLLOWUP_SENT, unit_id=tip.unit_id, topic=tip.category,
+                               ref=str(tip.id))
+        turn.uow.audit.record(actor(turn), "asked", "tip", str(tip.id))
+        turn.say(turn.t("tip.officer.question_sent", label=tip.label))
+
+
+class NoteStep(TextStep):
+    step, key = "tip_note", "tip.officer.note_prompt"
+
+    async def free_text(self, turn: Turn, text: str) -> bool:
+        tip = await self.tip(turn)
+        if tip is not None:
+            await turn.uow.tips.add_message(tip.id, ThreadMessage(
+                "note", text.strip(), datetime.now(timezone.utc)), turn.member.id)
+            turn.uow.audit.record(actor(turn), "noted", "tip", str(tip.id))
+            turn.say(turn.t("tip.officer.note_saved", label=tip.label))
+        return True
+
+
+class DuplicateStep(TextStep):
+    step, key = "tip_dup", "tip.officer.dup_prompt"
+
+    async def free_text(self, turn: Turn, text: str) -> bool:
+        tip = await self.tip(turn)
+        other = await turn.uow.tips.by_label(text.strip().lstrip("#")[:8])
+        if tip is None:
+            return True
+        if other is None or other.id == tip.id:
+            turn.say(turn.t("tip.officer.dup_not_found"))
+            turn.go(self.step, tip=tip.id)
+            return True
+        await self._desk.set_outcome(turn, tip, Outcome.DUPLICATE, other)
+        return True
+
+
+class MoveStep(TextStep):
+    """Choose the receiving unit (typed name or number), then give a reason."""
+
+    step, key = "tip_move", "tip.officer.move_prompt"
+
+    async def render(self, turn: Turn) -> Message:
+        message = await super().render(turn)
+        unit_slug = turn.state.data.get("unit")
+        if unit_slug:
+            return Message(text=turn.t("tip.officer.move_reason", unit=unit_slug),
+                           buttons=message.buttons)
+        desk = await duty_desk(turn)
+        units = [desk, *await turn.uow.units.selectable()]
+        rows = [tuple(option(self.step, f"u.{u.slug}", u.short) for u in units[i:i + 3])
+                for i in range(0, len(units), 3)]
+        return Message(text=message.text, buttons=(*rows, *message.buttons))
+
+    async def choose(self, turn: Turn, key: str) -> None:
+        if key.startswith("u."):
+            turn.go(self.step, tip=turn.state.data.get("tip"), unit=key[2:])
+            await turn.show()
+        else:
+            await super().choose(turn, key)
+
+    async def free_text(self, turn: Turn, text: str) -> bool:
+        data = turn.state.data
+        if not data.get("unit"):
+            found = match_units(list(await turn.uow.units.all()), text)
+            if len(found) != 1:
+                turn.say(turn.t("commune.not_found", text=text[:60]))
+                await turn.show()
+                return True
+            turn.go(self.step, tip=data.get("tip"), unit=found[0].slug)
+            await turn.show()
+            return True
+        unit = await turn.uow.units.by_slug(data["unit"])
+        tip = await self.tip(turn)
+        if tip is not None and unit is not None:
+            await self._desk.move_to(turn, tip, unit, text.strip()[:500])
+        return True

@@ -1,0 +1,74 @@
+"""Which unit answers for a tip, and who hears about it."""
+from __future__ import annotations
+
+from handlers.dialogue import Turn
+from handlers.domain import Role, Unit
+from handlers.messages import Message, Outgoing
+
+
+async def duty_desk(turn: Turn) -> Unit:
+    """The command's duty desk: it receives tips whose place is unknown."""
+    units = await turn.uow.units.all()
+    desks = [u for u in units if u.duty_desk]
+    return desks[0] if desks else next(u for u in units if u.parent_id is None)
+
+
+async def responsible_unit(turn: Turn, unit_slug: str) -> Unit:
+    unit = await turn.uow.units.by_slug(unit_slug) if unit_slug not in ("", "?") else None
+    return unit or await duty_desk(turn)
+
+
+async def unit_at(turn: Turn, location: tuple[float, float]) -> Unit | None:
+    """The commune whose imported boundary contains the point, if boundaries exist."""
+    for unit in await turn.uow.units.selectable():
+        if unit.boundary and contains(unit.boundary, location):
+            return unit
+    return None
+
+
+def contains(geometry: dict, point: tuple[float, float]) -> bool:
+    """Point in a GeoJSON Polygon or MultiPolygon (ray casting; holes respected)."""
+    lat, lon = point
+    polygons = geometry.get("coordinates", [])
+    if geometry.get("type") == "Polygon":
+        polygons = [polygons]
+    for polygon in polygons:
+        rings = [_inside(ring, lon, lat) for ring in polygon]
+        if rings and rings[0] and not any(rings[1:]):
+            return True
+    return False
+
+
+def _inside(ring: list, x: float, y: float) -> bool:
+    inside = False
+    for (x1, y1, *_), (x2, y2, *_) in zip(ring, ring[1:] + ring[:1]):
+        if (y1 > y) != (y2 > y) and x < (x2 - x1) * (y - y1) / (y2 - y1) + x1:
+            inside = not inside
+    return inside
+
+
+async def notify_unit(turn: Turn, unit_id: int, message: Message) -> int:
+    """Queue `message` to the unit's officers and groups; the duty desk if nobody is there."""
+    officers = await turn.uow.members.staff_of([unit_id], [Role.OFFICER, Role.COMMAND])
+    groups = await turn.uow.groups.of_units([unit_id])
+    if not officers and not groups:
+        desk = await duty_desk(turn)
+        officers = await turn.uow.members.staff_of([desk.id], [Role.COMMAND, Role.OFFICER])
+        groups = await turn.uow.groups.of_units([desk.id])
+    if not officers and not groups:
+        officers = [m for m in await turn.uow.members.all() if m.active and m.role is Role.ADMIN]
+    for member in officers:
+        turn.uow.notifications.add(Outgoing(channel=member.channel, chat_id=member.user_id,
+                                            message=message))
+    for channel, chat_id in groups:
+        turn.uow.notifications.add(Outgoing(channel=channel, chat_id=chat_id, message=message))
+    return len(officers) + len(groups)
+
+
+async def notify_member(turn: Turn, member_id: int | None, message: Message) -> bool:
+    member = await turn.uow.members.by_id(member_id) if member_id else None
+    if member is None or not member.active:
+        return False
+    turn.uow.notifications.add(Outgoing(channel=member.channel, chat_id=member.user_id,
+                                        message=message))
+    return True

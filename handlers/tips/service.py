@@ -1,0 +1,102 @@
+"""Storing a tip: limits, routing, the sealed link, the ledger, the officers' notifications."""
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime, timedelta, timezone
+
+from handlers.dialogue import Turn
+from handlers.domain import EventKind
+from handlers.text import fold
+from handlers.tips.cards import tip_card
+from handlers.tips.domain import (Tip, TipDraft, TipKind, TipStatus, new_code, new_label,
+                                  normalise_code)
+from handlers.tips.ports import Secrets, TipRules
+from handlers.tips.routing import notify_unit, responsible_unit
+
+DUPLICATE_WINDOW = timedelta(days=7)
+
+
+class TipRefused(Exception):
+    """The tip cannot be taken now; `key` is the catalogue entry that says why."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def windows(now: datetime) -> tuple[datetime, datetime]:
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    return hour, hour.replace(hour=0)
+
+
+async def check_limits(turn: Turn, secrets: Secrets, rules: TipRules) -> None:
+    """Per-person limits so one person cannot bury a commune's inbox (counted under a keyed
+    hash of the account, kept apart from any tip)."""
+    key = secrets.digest("tips", f"{turn.inbound.channel}:{turn.inbound.user_id}")
+    hour, day = windows(datetime.now(timezone.utc))
+    if await turn.uow.counters.count(key + ":h", hour) >= rules.tips_per_hour:
+        raise TipRefused("tip.limit_hour")
+    if await turn.uow.counters.count(key + ":d", day) >= rules.tips_per_day:
+        raise TipRefused("tip.limit_day")
+    await turn.uow.counters.hit(key + ":h", hour)
+    await turn.uow.counters.hit(key + ":d", day)
+
+
+async def submit(turn: Turn, draft: TipDraft, secrets: Secrets, rules: TipRules,
+                 reporter_member_id: int | None = None) -> tuple[Tip, str]:
+    """Store the tip and everything that goes with it in the turn's unit of work."""
+    await check_limits(turn, secrets, rules)
+    now = datetime.now(timezone.utc)
+    unit = await responsible_unit(turn, draft.unit_slug)
+    code = new_code()
+    text_hash = secrets.digest("text", fold(draft.text)) if draft.text.strip() else ""
+    tip = Tip(id=0, label=await _free_label(turn), kind=draft.kind, category=draft.category,
+              unit_id=unit.id, status=TipStatus.NEW, text=draft.text.strip(), created_at=now,
+              place=draft.place, location=tuple(draft.location) if draft.location else None,
+              contact=draft.contact, reporter_member_id=reporter_member_id,
+              possible_duplicate=bool(text_hash) and await turn.uow.tips.seen_text(
+                  text_hash, now - DUPLICATE_WINDOW),
+              attachments=list(draft.attachments))
+    tip = await turn.uow.tips.add(tip, secrets.digest("receipt", normalise_code(code)),
+                                  text_hash, draft.prompted_by or None)
+    await turn.uow.tips.put_link(tip.id, secrets.seal(turn.inbound.channel, turn.inbound.user_id))
+    _record(turn, tip, draft)
+    heading = "tip.card.new_team" if tip.kind is TipKind.TEAM_REPORT else "tip.card.new"
+    await notify_unit(turn, tip.unit_id, await tip_card(turn, tip, heading))
+    return tip, code
+
+
+def _record(turn: Turn, tip: Tip, draft: TipDraft) -> None:
+    source = "team" if tip.kind is TipKind.TEAM_REPORT else "resident"
+    data = {"source": source, "prompted_by": draft.prompted_by or None,
+            "attachments": len(tip.attachments)}
+    ledger = turn.uow.ledger
+    kind = EventKind.TEAM_REPORT_SUBMITTED if tip.kind is TipKind.TEAM_REPORT \
+        else EventKind.TIP_SUBMITTED
+    # The ledger row carries no channel for tips: the channel narrows down who sent it.
+    ledger.record(kind, unit_id=tip.unit_id, topic=tip.category, ref=str(tip.id), data=data)
+    ledger.record(EventKind.TIP_ROUTED, unit_id=tip.unit_id, topic=tip.category,
+                  ref=str(tip.id))
+    actor = "tipster" if tip.kind is TipKind.TIP else f"member:{tip.reporter_member_id}"
+    turn.uow.audit.record(actor, "submitted", "tip", str(tip.id), {"unit": tip.unit_id})
+
+
+async def _free_label(turn: Turn) -> str:
+    while True:
+        label = new_label()
+        if not await turn.uow.tips.label_taken(label):
+            return label
+
+
+def draft_of(turn: Turn) -> TipDraft:
+    data = dict(turn.state.data.get("draft") or {})
+    if data.get("location"):
+        data["location"] = tuple(data["location"])
+    data["kind"] = TipKind(data.get("kind") or TipKind.TIP.value)
+    return TipDraft(**{k: v for k, v in data.items() if k in TipDraft.__dataclass_fields__})
+
+
+def keep(draft: TipDraft) -> dict:
+    data = asdict(draft)
+    data["kind"] = draft.kind.value
+    return data
