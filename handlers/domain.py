@@ -136,6 +136,8 @@ class UnitSpec:
     parent_slug: str | None
     aliases: tuple[str, ...] = ()
     duty_desk: bool = False
+    replaces: tuple[str, ...] = ()      # slugs of units merged into this one (reorganisation)
+    effective: date | None = None       # from when `replaces` holds
 
 
 @dataclass(frozen=True)

@@ -281,8 +281,9 @@ class Router:
 
     async def _command(self, turn: Turn, command: str) -> None:
         action = self._commands.get(command)
-        if turn.state.step == "new" and command != "start":
-            await self.start(turn)       # a first contact always gets the welcome
+        if turn.state.step == "new" and command not in self._open:
+            await self.start(turn)       # a first contact gets the welcome, unless it asks
+            # for something open to anyone (a tip, a lookup on a new phone, help)
         elif action is None:
             turn.say(turn.t("error.unknown_command"))
             await turn.show()

@@ -61,6 +61,7 @@ class Message:
     menu: tuple[tuple[str, ...], ...] | None = None
     attachments: tuple[Attachment, ...] = ()   # sent as copies before the text
     protect: bool = False                      # no forwarding or saving (tip material)
+    image: bytes | None = None                 # a PNG (a chart) shown with the text as caption
 
     def numbered(self) -> list[Button]:
         """Buttons in the order their numbers are shown (1, 2, 3 ...)."""

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import (JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text,
+from sqlalchemy import (JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text,
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models import Base, BigId, utcnow
+from storage.models import Base, BigId, UtcDateTime, utcnow
 
 
 class TipRow(Base):
@@ -37,12 +37,12 @@ class TipRow(Base):
     taken_by: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
     reporter_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
     prompted_by: Mapped[str | None] = mapped_column(String(32))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    first_action_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    escalated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    conversation_ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    first_action_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    escalated_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    conversation_ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class TipLinkRow(Base):
@@ -51,7 +51,7 @@ class TipLinkRow(Base):
     __tablename__ = "tip_links"
     tip_id: Mapped[int] = mapped_column(ForeignKey("tips.id"), primary_key=True)
     sealed: Mapped[str] = mapped_column(Text)
-    erase_after: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    erase_after: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)
 
 
 class TipMessageRow(Base):
@@ -64,7 +64,7 @@ class TipMessageRow(Base):
     author_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
     text: Mapped[str] = mapped_column(Text, default="")
     attachments: Mapped[list] = mapped_column(JSON, default=list)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class UnitGroupRow(Base):
@@ -78,7 +78,7 @@ class UnitGroupRow(Base):
     chat_id: Mapped[str] = mapped_column(String(64))
     registered_by: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class NotificationRow(Base):
@@ -96,11 +96,11 @@ class NotificationRow(Base):
     payload: Mapped[dict] = mapped_column(JSON)
     state: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    not_before: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    not_before: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     last_error: Mapped[str | None] = mapped_column(String(200))
     sent_ref: Mapped[str | None] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class RateCounterRow(Base):
@@ -108,5 +108,5 @@ class RateCounterRow(Base):
 
     __tablename__ = "rate_counters"
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    window_start: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(UtcDateTime(), primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=0)

@@ -39,6 +39,9 @@ def test_vietnamese_catalogue_is_vietnamese(texts):
 
 
 def test_no_python_module_holds_vietnamese_text():
+    """User-facing words live in the catalogues: no Vietnamese string literal in code
+    (docstrings and comments may explain things in Vietnamese words)."""
+    import ast
     from pathlib import Path
     root = Path(__file__).resolve().parent.parent
     offenders = []
@@ -46,8 +49,25 @@ def test_no_python_module_holds_vietnamese_text():
         for path in (root / folder).rglob("*.py"):
             if path.name == "text.py":   # the accent-folding table, not text for people
                 continue
-            for line in path.read_text(encoding="utf-8").splitlines():
-                if VIETNAMESE.search(line.lower()) and not line.strip().startswith("#"):
-                    if '"""' not in line:
-                        offenders.append(f"{path.name}: {line.strip()}")
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                          if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef,
+                                               ast.AsyncFunctionDef))
+                          and node.body and isinstance(node.body[0], ast.Expr)
+                          and isinstance(node.body[0].value, ast.Constant)}
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Constant) and isinstance(node.value, str) \
+                        and id(node) not in docstrings and VIETNAMESE.search(node.value.lower()):
+                    offenders.append(f"{path.name}:{node.lineno}: {node.value[:40]}")
     assert offenders == []
+
+
+def test_no_entry_is_cut_short_by_a_yaml_comment():
+    """An unquoted ' #' starts a YAML comment and silently truncates the text."""
+    from config.settings import CONFIG_DIR
+    for lang in ("vi", "en"):
+        for number, line in enumerate((CONFIG_DIR / "locales" / f"{lang}.yaml")
+                                      .read_text(encoding="utf-8").splitlines(), start=1):
+            key, sep, value = line.partition(": ")
+            if sep and not line.startswith((" ", "#")) and not value.startswith(('"', "'", "|")):
+                assert " #" not in value, f"{lang}.yaml:{number}: quote this value"

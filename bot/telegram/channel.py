@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
-from telegram import BotCommand, Update
+from telegram import BotCommand, InputFile, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (Application, ApplicationBuilder, ApplicationHandlerStop,
@@ -11,15 +12,14 @@ from telegram.ext import (Application, ApplicationBuilder, ApplicationHandlerSto
                           ChatMemberHandler, ContextTypes, MessageHandler, TypeHandler, filters)
 
 from bot.app import App
+from bot.telegram.media import TEXT_LIMIT, send_message
 from bot.telegram.translate import CHANNEL, markup, to_inbound
 from handlers.messages import Inbound, Kind, Message, Reply
 from handlers.ports import StorageUnavailable
-from handlers.text import split_text
 
 log = logging.getLogger(__name__)
-TEXT_LIMIT = 4000   # Telegram counts 4096 UTF-16 units; emoji take two
-COMMANDS = ("start", "canhbao", "thuvien", "khancap", "caidat", "huy", "dangky", "trogiup",
-            "riengtu", "ngonngu")
+COMMANDS = ("start", "canhbao", "thuvien", "tobao", "tracuu", "khancap", "caidat", "huy",
+            "dangky", "trogiup", "riengtu", "ngonngu", "ketthuc", "thamgia")
 
 
 def build_application(app: App, *, webhook: bool) -> Application:
@@ -62,7 +62,7 @@ class TelegramAdapter:
         # the catch-all last only logs what we deliberately ignore (groups, channels, polls).
         return [ChatMemberHandler(self.on_member, ChatMemberHandler.MY_CHAT_MEMBER),
                 CallbackQueryHandler(self.on_update),
-                MessageHandler(filters.ChatType.PRIVATE, self.on_update),
+                MessageHandler(filters.ChatType.PRIVATE | filters.ChatType.GROUPS, self.on_update),
                 TypeHandler(Update, self.on_ignored)]
 
     async def first_time(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -113,18 +113,18 @@ class TelegramAdapter:
             await _answer(update, reply.notice)
         messages = list(reply.messages)
         query_message = update.callback_query.message if update.callback_query else None
-        if reply.edit and messages and query_message and not messages[0].menu:
+        if reply.edit and messages and query_message and not messages[0].menu \
+                and not messages[0].attachments and not messages[0].image:
             if await _edit(query_message, messages[0]):
                 messages = messages[1:]
         chat_id = update.effective_chat.id
         try:
             for message in messages:
-                for part in split_text(message.text, TEXT_LIMIT)[:-1]:
-                    await context.bot.send_message(chat_id, part)
-                await context.bot.send_message(chat_id, split_text(message.text, TEXT_LIMIT)[-1],
-                                               reply_markup=markup(message))
+                send = send_with_image if message.image else send_message
+                await send(context.bot, chat_id, message)
         except Forbidden:
-            await self._app.presence.blocked(CHANNEL, inbound.user_id)
+            if not inbound.in_group:
+                await self._app.presence.blocked(CHANNEL, inbound.user_id)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("telegram error", exc_info=context.error)
@@ -150,3 +150,18 @@ async def _edit(query_message, message) -> bool:
         return "not modified" in error.message.lower()
     except TelegramError:
         return False
+
+
+CAPTION_LIMIT = 1024     # Telegram's photo caption limit, in UTF-16 code units
+
+
+async def send_with_image(bot, chat_id: int | str, message: Message):
+    """A chart: the text as its caption when it fits, otherwise the photo, then the text."""
+    fits = len(message.text.encode("utf-16-le")) // 2 <= CAPTION_LIMIT
+    photo = InputFile(message.image, filename="chart.png")
+    if fits:
+        return await bot.send_photo(chat_id, photo, caption=message.text or None,
+                                    reply_markup=markup(message),
+                                    protect_content=message.protect)
+    await bot.send_photo(chat_id, photo, protect_content=message.protect)
+    return await send_message(bot, chat_id, replace(message, image=None))

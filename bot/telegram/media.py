@@ -1,0 +1,30 @@
+"""Sending a neutral Message to any Telegram chat: its files as copies by file id (never a
+forward: no link to the original sender), then the text with its buttons."""
+from __future__ import annotations
+
+from telegram import Bot, Message as TgMessage
+
+from bot.telegram.translate import markup
+from handlers.messages import Attachment, Message
+from handlers.text import split_text
+
+TEXT_LIMIT = 4000   # Telegram counts 4096 UTF-16 units; emoji take two
+_SENDERS = {"photo": "send_photo", "video": "send_video", "voice": "send_voice",
+            "audio": "send_audio", "document": "send_document", "video_note": "send_video_note",
+            "animation": "send_animation"}
+
+
+async def send_attachment(bot: Bot, chat_id: int | str, item: Attachment, protect: bool) -> None:
+    method = getattr(bot, _SENDERS.get(item.kind, "send_document"))
+    await method(chat_id, item.ref, protect_content=protect)
+
+
+async def send_message(bot: Bot, chat_id: int | str, message: Message) -> TgMessage:
+    """Files first, then the text in pieces; the last piece carries the buttons."""
+    for item in message.attachments:
+        await send_attachment(bot, chat_id, item, message.protect)
+    parts = split_text(message.text, TEXT_LIMIT)
+    for part in parts[:-1]:
+        await bot.send_message(chat_id, part, protect_content=message.protect)
+    return await bot.send_message(chat_id, parts[-1], reply_markup=markup(message),
+                                  protect_content=message.protect)

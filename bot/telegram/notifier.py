@@ -1,0 +1,33 @@
+"""Delivers notification rows on Telegram: officers' cards, group alerts, questions to tipsters.
+A tipster's address is unsealed here, in memory, only to send; it is never logged."""
+from __future__ import annotations
+
+from telegram import Bot
+from telegram.error import TelegramError
+
+from bot.sealing import Sealer
+from bot.telegram.errors import classify
+from bot.telegram.media import send_message
+from broadcasts.errors import PermanentSendError
+from broadcasts.ports import OutboxItem
+from storage.notifications import SqlNotificationOutbox
+
+
+class TelegramNotificationSender:
+    def __init__(self, bot: Bot, outbox: SqlNotificationOutbox, sealer: Sealer) -> None:
+        self._bot, self._outbox, self._sealer = bot, outbox, sealer
+
+    async def send(self, item: OutboxItem) -> str:
+        message, chat_id, sealed = await self._outbox.content(int(item.payload_ref))
+        if message is None:
+            raise PermanentSendError("notification gone")
+        if not chat_id:
+            address = self._sealer.unseal(sealed) if sealed else None
+            if address is None:
+                raise PermanentSendError("recipient unreachable")   # ended or erased
+            chat_id = address[1]
+        try:
+            sent = await send_message(self._bot, chat_id, message)
+        except TelegramError as error:
+            raise classify(error) from None
+        return str(sent.message_id)
