@@ -29,8 +29,14 @@ async def run(app: App, stop: asyncio.Event | None = None) -> None:
         if webhook:
             add_telegram_webhook(web_app, application, app.uow,
                                  settings.telegram_webhook_secret.get_secret_value())
-    else:
+    elif not (settings.zalo_oa_enabled or settings.zalo_bot_enabled):
         log.warning("no channel configured: set BOT_TELEGRAM_TOKEN, or try `python -m bot chat`")
+    zalo = None
+    if settings.zalo_oa_enabled or settings.zalo_bot_enabled:   # Zalo (issue 6)
+        from bot.zalo.channels import ZaloChannels
+
+        zalo = ZaloChannels(app)
+        zalo.add_routes(web_app)
     runner = web.AppRunner(web_app)
     await runner.setup()
     site = web.TCPSite(runner, settings.http_host, settings.http_port)
@@ -39,12 +45,20 @@ async def run(app: App, stop: asyncio.Event | None = None) -> None:
     scheduler.start()
     log.info("http server listening", extra={"host": settings.http_host,
                                               "port": settings.http_port})
+    drains: list[asyncio.Task] = []
     try:
         if application is not None:
             await _start_telegram(app, application)
+            drains.append(_telegram_notifications(app, application, stop))
+        if zalo is not None:
+            await zalo.start()
         await stop.wait()
     finally:
         log.info("stopping")
+        if drains:
+            await asyncio.wait(drains, timeout=10)
+        if zalo is not None:
+            await zalo.stop()
         if application is not None:
             await _stop_telegram(application)
         scheduler.shutdown(wait=False)
@@ -69,6 +83,15 @@ async def _start_telegram(app: App, application) -> None:
         await application.updater.start_polling(
             allowed_updates=["message", "edited_message", "callback_query", "my_chat_member"])
         log.info("telegram polling started")
+
+
+def _telegram_notifications(app: App, application, stop: asyncio.Event) -> asyncio.Task:
+    from bot.notifications import start_notification_drain
+    from bot.telegram.notifier import TelegramNotificationSender
+
+    def sender(outbox):
+        return TelegramNotificationSender(application.bot, outbox, app.sealer)
+    return start_notification_drain(app, "telegram", sender, stop)
 
 
 async def _stop_telegram(application) -> None:
