@@ -1,0 +1,116 @@
+"""The Zalo Bot Platform channel: updates in (webhook or long polling), numbered texts out."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime, timezone
+
+from bot.app import App
+from bot.zalo.bot_api import BotApiClient
+from bot.zalo.conversation import answer, take_in, translator
+from bot.zalo.errors import ZaloApiError, ZaloUnavailable
+from bot.zalo.render import bot_texts
+from bot.zalo.serial import SerialWork
+from handlers.messages import Inbound, Kind, Reply
+
+log = logging.getLogger(__name__)
+CHANNEL = "zalo_bot"
+POLL_WAIT = 30
+MEDIA = {"message.image.received": "photo", "message.sticker.received": "sticker",
+         "message.voice.received": "voice", "message.unsupported.received": "other"}
+
+
+def parse_update(update: dict) -> tuple[str, Inbound] | None:
+    """(message_id, Inbound) of a private chat's message; None for what we ignore."""
+    name = str(update.get("event_name", ""))
+    message = update.get("message")
+    if not isinstance(message, dict) or (name != "message.text.received" and name not in MEDIA):
+        return None
+    chat = message.get("chat") if isinstance(message.get("chat"), dict) else {}
+    sender = message.get("from") if isinstance(message.get("from"), dict) else {}
+    chat_id, message_id = str(chat.get("id") or ""), str(message.get("message_id") or "")
+    if chat.get("chat_type", "PRIVATE") != "PRIVATE" or sender.get("is_bot"):
+        return None
+    if not chat_id or not message_id or len(chat_id) > 64 or len(message_id) > 64:
+        return None
+    text = message.get("text") if isinstance(message.get("text"), str) else ""
+    if name in MEDIA:
+        caption = message.get("caption") if isinstance(message.get("caption"), str) else ""
+        return message_id, Inbound(channel=CHANNEL, user_id=chat_id, kind=Kind.MEDIA,
+                                   media=MEDIA[name], text=caption)
+    return message_id, _text(chat_id, text)
+
+
+def _text(chat_id: str, text: str) -> Inbound:
+    stripped = text.strip()
+    if stripped.startswith("/") and len(stripped) > 1:
+        head, _, args = stripped[1:].partition(" ")
+        return Inbound(channel=CHANNEL, user_id=chat_id, kind=Kind.COMMAND, command=head.lower(),
+                       args=args.strip(), text=text)
+    return Inbound(channel=CHANNEL, user_id=chat_id, kind=Kind.TEXT, text=text)
+
+
+class BotChannel:
+    """Translates updates, calls the dialogue, renders replies. No product rules here."""
+
+    def __init__(self, app: App, client: BotApiClient) -> None:
+        self._app, self._client = app, client
+        self.work = SerialWork()
+
+    def accept(self, update: dict) -> bool:
+        parsed = parse_update(update)
+        if parsed is None:
+            log.info("zalo bot update ignored",
+                     extra={"event_name": str(update.get("event_name"))[:40]})
+            return False
+        message_id, inbound = parsed
+        self.work.submit(inbound.user_id, lambda: self.process(message_id, inbound))
+        return True
+
+    async def process(self, message_id: str, inbound: Inbound) -> None:
+        # getUpdates has no offset and hands out an update again until Zalo drops it.
+        now = datetime.now(timezone.utc)
+        if not await take_in(self._app, CHANNEL, message_id, inbound.user_id, now):
+            log.info("zalo bot duplicate ignored")
+            return
+        await self._typing(inbound.user_id)
+        await self.render(inbound.user_id, await answer(self._app, inbound))
+
+    async def render(self, chat_id: str, reply: Reply) -> bool:
+        t = await translator(self._app, CHANNEL, chat_id)
+        for message in reply.messages:
+            for text in bot_texts(message, t):
+                try:
+                    await self._client.send_message(chat_id, text)
+                except (ZaloApiError, ZaloUnavailable) as error:
+                    log.warning("zalo bot reply not sent", extra={"error": str(error)[:120]})
+                    return False
+        return True
+
+    async def _typing(self, chat_id: str) -> None:
+        try:
+            await self._client.send_chat_action(chat_id)
+        except (ZaloApiError, ZaloUnavailable):
+            pass        # only a courtesy
+
+    async def poll(self, stop: asyncio.Event) -> None:
+        """Long polling for development; backs off while Zalo or the network is away."""
+        delay = 1.0
+        while not stop.is_set():
+            try:
+                updates = await self._client.get_updates(POLL_WAIT)
+                delay = 1.0
+            except (ZaloApiError, ZaloUnavailable) as error:
+                log.warning("zalo bot polling failed", extra={"error": str(error)[:120]})
+                await _sleep(stop, delay)
+                delay = min(delay * 2, 60.0)
+                continue
+            for update in updates:
+                self.accept(update)
+
+
+async def _sleep(stop: asyncio.Event, seconds: float) -> None:
+    try:
+        await asyncio.wait_for(stop.wait(), seconds)
+    except asyncio.TimeoutError:
+        pass

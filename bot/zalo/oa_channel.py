@@ -1,0 +1,88 @@
+"""The Zalo Official Account channel: events in, consultation messages out."""
+from __future__ import annotations
+
+import enum
+import logging
+from datetime import datetime, timezone
+
+from bot.app import App
+from bot.zalo.conversation import answer, take_in, translator
+from bot.zalo.errors import ZaloApiError, ZaloUnavailable
+from bot.zalo.oa_api import OAClient
+from bot.zalo.oa_events import CHANNEL, OAEvent, parse_event
+from bot.zalo.render import oa_messages
+from bot.zalo.serial import SerialWork
+from bot.zalo.window import InteractionWindow, Reach, reach_of
+from handlers.domain import EventKind
+from handlers.messages import Reply
+
+log = logging.getLogger(__name__)
+
+
+class Push(str, enum.Enum):
+    """What became of a message the bot started (a follow-up, a notice), not a reply."""
+
+    SENT = "sent"
+    HELD = "held"          # outside the reply window: not attempted; the caller reports it
+    FAILED = "failed"
+
+
+class OAChannel:
+    """Translates OA events, calls the dialogue, renders replies. No product rules here."""
+
+    def __init__(self, app: App, client: OAClient, window: InteractionWindow) -> None:
+        self._app, self._client, self._window = app, client, window
+        self.work = SerialWork()
+
+    def accept(self, body: dict) -> bool:
+        """Queue a verified event for the background; False if it is one we ignore."""
+        event = parse_event(body)
+        if event is None:
+            log.info("zalo oa event ignored", extra={"event_name": str(body.get("event_name"))[:40]})
+            return False
+        self.work.submit(event.user_id, lambda: self.process(event))
+        return True
+
+    async def process(self, event: OAEvent) -> None:
+        at = event.at if event.interaction else None
+        if not await take_in(self._app, CHANNEL, event.key, event.user_id, at):
+            log.info("zalo oa duplicate ignored", extra={"event_name": event.name})
+            return
+        if event.unfollow:
+            await self._app.presence.blocked(CHANNEL, event.user_id)
+        elif event.receipt is not None:
+            await self._record_receipt(*event.receipt, at=event.at)
+        elif event.inbound is not None:
+            reply = await answer(self._app, event.inbound)
+            await self.render(event.user_id, reply)
+
+    async def render(self, user_id: str, reply: Reply) -> bool:
+        """Send every message of a reply, in order; False if Zalo refused one."""
+        t = await translator(self._app, CHANNEL, user_id)
+        for message in reply.messages:
+            for payload in oa_messages(message, t):
+                try:
+                    await self._client.send(user_id, payload)
+                except (ZaloApiError, ZaloUnavailable) as error:
+                    # -213 (not a follower) or -230 on a reply: the person still sees nothing
+                    # more from this turn; their next message starts a new one.
+                    log.warning("zalo oa reply not sent", extra={"error": str(error)[:120]})
+                    return False
+        return True
+
+    async def push(self, user_id: str, reply: Reply) -> Push:
+        """Send something the person did not just ask for, only inside the reply window."""
+        now = datetime.now(timezone.utc)
+        if await reach_of(self._app.uow, self._window, CHANNEL, user_id, now) is Reach.CLOSED:
+            return Push.HELD
+        return Push.SENT if await self.render(user_id, reply) else Push.FAILED
+
+    async def _record_receipt(self, kind: str, msg_ids: tuple[str, ...], at: datetime) -> None:
+        """Stamp our bulletin messages; a first read is a ledger event (Telegram has none)."""
+        async with self._app.uow() as uow:
+            fresh = await uow.zalo_outbound.mark(CHANNEL, msg_ids, kind, at)
+            for receipt in fresh if kind == "seen" else []:
+                subscriber = await uow.subscribers.get(CHANNEL, receipt.user_id)
+                uow.ledger.record(EventKind.BULLETIN_READ, channel=CHANNEL, ref=receipt.ref,
+                                  unit_id=subscriber.unit_id if subscriber else None)
+            await uow.commit()

@@ -1,0 +1,142 @@
+"""OA webhook events -> what the bot does with them (an Inbound, a receipt, a follow change)."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from handlers.messages import Inbound, Kind
+
+CHANNEL = "zalo_oa"
+MEDIA = {"user_send_image": "photo", "user_send_gif": "animation", "user_send_file": "document",
+         "user_send_audio": "voice", "user_send_video": "video",
+         "user_send_sticker": "sticker", "user_send_link": "link",
+         "user_send_business_card": "contact"}
+RECEIPTS = {"user_received_message": "received", "user_seen_message": "seen"}
+MAX_ID = 64
+
+
+@dataclass(frozen=True)
+class OAEvent:
+    """One event we act on. `key` de-duplicates it; `interaction` says it opens the window."""
+
+    name: str
+    user_id: str
+    key: str
+    at: datetime
+    inbound: Inbound | None = None
+    receipt: tuple[str, tuple[str, ...]] | None = None     # ("received"|"seen", msg_ids)
+    unfollow: bool = False
+
+    @property
+    def interaction(self) -> bool:
+        return self.inbound is not None
+
+
+def parse_event(body: dict) -> OAEvent | None:
+    """The event, or None for what we ignore (unknown names, other senders, broken shapes)."""
+    name = str(body.get("event_name", ""))
+    at = _time(body.get("timestamp"))
+    if name in ("follow", "unfollow"):
+        user = _id(body.get("follower")) or _id(body.get("sender"))
+        if not user:
+            return None
+        key = _key(name, user, str(body.get("timestamp", "")))
+        if name == "unfollow":
+            return OAEvent(name, user, key, at, unfollow=True)
+        # A new follower gets the welcome, as /start does on Telegram.
+        return OAEvent(name, user, key, at, inbound=_inbound(user, Kind.COMMAND, command="start"))
+    if name in RECEIPTS:
+        return _receipt(name, body, at)
+    if name.startswith("user_send_"):
+        return _user_message(name, body, at)
+    return None
+
+
+def _user_message(name: str, body: dict, at: datetime) -> OAEvent | None:
+    user = _id(body.get("sender"))
+    message = body.get("message")
+    if not user or not isinstance(message, dict):
+        return None
+    msg_id = str(message.get("msg_id") or "")
+    if not msg_id:
+        return None
+    text = message.get("text") if isinstance(message.get("text"), str) else ""
+    if name == "user_send_text":
+        inbound = _text(user, text)
+    elif name == "user_send_location":
+        inbound = _location(user, message)
+    else:
+        inbound = _inbound(user, Kind.MEDIA, media=MEDIA.get(name, "other"), text=text)
+    return OAEvent(name, user, _key("msg", msg_id), at, inbound=inbound)
+
+
+def _receipt(name: str, body: dict, at: datetime) -> OAEvent | None:
+    message = body.get("message")
+    if not isinstance(message, dict):
+        return None
+    ids = message.get("msg_ids")
+    ids = ids if isinstance(ids, list) else [message.get("msg_id")]
+    msg_ids = tuple(dict.fromkeys(str(i) for i in ids if i))[:100]
+    if not msg_ids:
+        return None
+    # Sources disagree on whether the user is the sender or the recipient of a receipt; the
+    # message ids are what count (we look them up), the user id only keeps the order.
+    user = _id(body.get("sender")) or _id(body.get("recipient")) or "?"
+    key = _key(name, user, str(body.get("timestamp", "")), *msg_ids)
+    return OAEvent(name, user, key, at, receipt=(RECEIPTS[name], msg_ids))
+
+
+def _text(user: str, text: str) -> Inbound:
+    stripped = text.strip()
+    if stripped.startswith("/") and len(stripped) > 1:
+        head, _, args = stripped[1:].partition(" ")
+        return _inbound(user, Kind.COMMAND, command=head.lower(), args=args.strip(), text=text)
+    return _inbound(user, Kind.TEXT, text=text)
+
+
+def _location(user: str, message: dict) -> Inbound:
+    """Zalo puts coordinates in attachments[].payload.coordinates; other shapes have been seen."""
+    for attachment in message.get("attachments") or []:
+        payload = attachment.get("payload") if isinstance(attachment, dict) else None
+        if isinstance(payload, dict):
+            point = _point(payload.get("coordinates")) or _point(payload)
+            if point:
+                return _inbound(user, Kind.LOCATION, location=point)
+    return _inbound(user, Kind.MEDIA, media="location")
+
+
+def _point(value: object) -> tuple[float, float] | None:
+    if not isinstance(value, dict):
+        return None
+    try:
+        lat = float(value.get("latitude", value.get("lat")))
+        lon = float(value.get("longitude", value.get("long", value.get("lng"))))
+    except (TypeError, ValueError):
+        return None
+    return (lat, lon) if -90 <= lat <= 90 and -180 <= lon <= 180 else None
+
+
+def _inbound(user: str, kind: Kind, **fields: object) -> Inbound:
+    return Inbound(channel=CHANNEL, user_id=user, kind=kind, **fields)
+
+
+def _id(holder: object) -> str:
+    value = holder.get("id") if isinstance(holder, dict) else None
+    text = str(value) if isinstance(value, (str, int)) else ""
+    return text if 0 < len(text) <= MAX_ID else ""
+
+
+def _key(*parts: str) -> str:
+    """A processed_updates id of at most 64 characters (Zalo ids are kept as strings)."""
+    joined = ":".join(parts)
+    return joined if len(joined) <= MAX_ID else hashlib.sha256(joined.encode()).hexdigest()
+
+
+def _time(value: object) -> datetime:
+    now = datetime.now(timezone.utc)
+    try:
+        at = datetime.fromtimestamp(int(value) / 1000, timezone.utc)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return now
+    return min(at, now)      # a clock ahead of ours must not stretch the window
