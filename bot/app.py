@@ -2,16 +2,21 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.broadcasting.context import broadcast_context
 from bot.datafiles import load_bulletins, load_catalog, load_directory, load_topics
+from bot.report import chart
+from broadcasts.feature import broadcast_feature
+from broadcasts.flow import BroadcastContext
 from config.settings import Settings
 from handlers.dialogue import Dialogue
 from handlers.i18n import Catalog
 from handlers.presence import Presence
 from handlers.screens import build_dialogue
+from handlers.statistics.feature import statistics_feature
 from handlers.tips.feature import tips_feature
 from handlers.tips.ports import TipRules
 from bot.sealing import Sealer, load_sealer
@@ -31,6 +36,7 @@ class App:
     presence: Presence
     sealer: Sealer
     rules: TipRules
+    broadcasts: BroadcastContext = field(default_factory=BroadcastContext)
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -42,10 +48,12 @@ def build_app(settings: Settings) -> App:
     uow = SqlUnitOfWorkFactory(engine)
     catalog = load_catalog(settings.default_language)
     sealer, rules = load_sealer(settings), tip_rules(settings)
-    features = [tips_feature(sealer, rules)]
+    broadcasting = broadcast_context(settings)
+    features = [tips_feature(sealer, rules), broadcast_feature(broadcasting),
+                statistics_feature(chart=chart)]
     return App(settings=settings, engine=engine, uow=uow, catalog=catalog,
                dialogue=build_dialogue(uow, catalog, extra=features), presence=Presence(uow),
-               sealer=sealer, rules=rules)
+               sealer=sealer, rules=rules, broadcasts=broadcasting)
 
 
 def tip_rules(settings: Settings) -> TipRules:
@@ -71,9 +79,22 @@ async def prepare_database(app: App) -> None:
         if first_run:
             _, specs = load_directory(app.settings.units_file)
             await uow.units.upsert(specs)
+        await ensure_admins(uow, app.settings.admin_telegram_ids)
         await uow.commit()
     log.info("database ready", extra={"bulletins_added": added, "bulletins_changed": changed,
                                       "units_loaded": first_run})
+
+
+async def ensure_admins(uow, telegram_ids: list[int]) -> None:
+    """Administrators named in BOT_ADMIN_TELEGRAM_IDS exist from the start."""
+    from handlers.domain import Member, Role
+    for user_id in telegram_ids:
+        member = await uow.members.get("telegram", str(user_id))
+        if member is None or member.role is not Role.ADMIN or not member.active:
+            await uow.members.save(Member(channel="telegram", user_id=str(user_id),
+                                          role=Role.ADMIN, unit_id=None, name="admin",
+                                          id=member.id if member else None))
+            uow.audit.record("config", "admin_ensured", "member", str(user_id))
 
 
 async def import_units(app: App, path) -> tuple[str, int, int]:

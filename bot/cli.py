@@ -1,4 +1,4 @@
-"""Command line: run, chat, db, units."""
+"""Command line: run, chat, db, units, invite, member (each group may add its own module)."""
 from __future__ import annotations
 
 import argparse
@@ -10,8 +10,20 @@ from pydantic import ValidationError
 
 from config.settings import Settings, describe_error
 
+# Command groups defined in their own modules: name -> "module" with `add_arguments(parser)`
+# and `async handle(app, args)`. A feature adds its line here.
+COMMAND_MODULES = {
+    "invite": "bot.cli_people",
+    "member": "bot.cli_people",
+    "report": "bot.report.cli",
+    "activity": "bot.report.cli",
+    "broadcast": "bot.broadcasting.cli",
+}
+QUIET = ("chat", "units", "db", "invite", "member", "report", "activity", "broadcast")     # log only warnings for these
+
 
 def _parser() -> argparse.ArgumentParser:
+    import importlib
     parser = argparse.ArgumentParser(prog="python -m bot", description="antt-bot")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="start every configured channel, the HTTP server, the scheduler")
@@ -24,6 +36,10 @@ def _parser() -> argparse.ArgumentParser:
     imp = unit_actions.add_parser("import", help="load or update a directory file (idempotent)")
     imp.add_argument("file", type=Path)
     unit_actions.add_parser("list", help="print the directory as a tree")
+    bounds = unit_actions.add_parser("boundaries", help="import GeoJSON commune boundaries")
+    bounds.add_argument("file", type=Path)
+    for name, module in COMMAND_MODULES.items():
+        importlib.import_module(module).add_arguments(name, commands)
     return parser
 
 
@@ -35,7 +51,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(describe_error(error))
     from bot import logs
     token = settings.telegram_token.get_secret_value() if settings.telegram_token else ""
-    level = "WARNING" if args.command in ("chat", "units", "db") else settings.log_level
+    level = "WARNING" if args.command in QUIET else settings.log_level
     logs.configure(level, [token])
     try:
         asyncio.run(_dispatch(args, settings))
@@ -44,40 +60,65 @@ def main(argv: list[str] | None = None) -> None:
 
 
 async def _dispatch(args: argparse.Namespace, settings: Settings) -> None:
-    from bot.app import build_app, import_units, prepare_database
+    from bot.app import build_app
     from bot.datafiles import DataFileError
     from handlers.ports import StorageUnavailable
-    from storage import db
 
     try:
         app = build_app(settings)
     except DataFileError as error:
         sys.exit(f"data file error: {error}")
     try:
-        if args.command == "run":
-            from bot.runner import run
-            await run(app)
-        elif args.command == "chat":
-            from bot.console.chat import chat
-            await prepare_database(app)
-            await chat(app, args.user)
-        elif args.command == "db":
-            if args.action == "upgrade":
-                await db.upgrade(app.engine)
-            print(f"database revision: {await db.current_revision(app.engine)}")
-        elif args.action == "import":
-            await prepare_database(app)
-            directory, added, changed = await import_units(app, args.file)
-            print(f"{directory}: {added} units added, {changed} updated")
-        else:
-            await prepare_database(app)
-            await _print_units(app)
+        await _run_command(app, args)
     except DataFileError as error:
         sys.exit(f"data file error: {error}")
     except (StorageUnavailable, OSError) as error:
         sys.exit(f"database unavailable ({settings.database_url.split('@')[-1]}): {error}")
     finally:
         await app.close()
+
+
+async def _run_command(app, args: argparse.Namespace) -> None:
+    import importlib
+
+    from bot.app import prepare_database
+    from storage import db
+
+    if args.command == "run":
+        from bot.runner import run
+        await run(app)
+    elif args.command == "db":
+        if args.action == "upgrade":
+            await db.upgrade(app.engine)
+        print(f"database revision: {await db.current_revision(app.engine)}")
+    else:
+        await prepare_database(app)
+        if args.command == "chat":
+            from bot.console.chat import chat
+            await chat(app, args.user)
+        elif args.command == "units":
+            await _units(app, args)
+        else:
+            await importlib.import_module(COMMAND_MODULES[args.command]).handle(app, args)
+
+
+async def _units(app, args: argparse.Namespace) -> None:
+    from bot.app import import_units
+    from bot.datafiles import load_boundaries
+
+    if args.action == "import":
+        directory, added, changed = await import_units(app, args.file)
+        print(f"{directory}: {added} units added, {changed} updated")
+    elif args.action == "boundaries":
+        boundaries = load_boundaries(args.file)
+        async with app.uow() as uow:
+            unknown = [slug for slug, shape in boundaries.items()
+                       if not await uow.units.set_boundary(slug, shape)]
+            await uow.commit()
+        print(f"{len(boundaries) - len(unknown)} boundaries imported"
+              + (f"; unknown units: {', '.join(unknown)}" if unknown else ""))
+    else:
+        await _print_units(app)
 
 
 async def _print_units(app) -> None:

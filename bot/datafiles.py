@@ -28,6 +28,8 @@ class _UnitEntry(BaseModel):
     police: str | None = None
     duty_desk: bool = False
     aliases: list[str] = []
+    replaces: list[str] = []          # slugs of units merged into this one
+    effective: date | None = None     # when they were merged (default: the directory's)
     children: list["_UnitEntry"] = []
 
     @field_validator("slug")
@@ -41,6 +43,7 @@ class _UnitEntry(BaseModel):
 class _Directory(BaseModel):
     directory: str
     title: str = ""
+    effective: date | None = None     # when this directory's `replaces:` take effect
     units: list[_UnitEntry] = Field(min_length=1)
 
 
@@ -95,10 +98,14 @@ def load_directory(path: Path) -> tuple[str, list[UnitSpec]]:
 
     def walk(entry: _UnitEntry, parent: str | None) -> None:
         short = entry.short or entry.name
+        effective = entry.effective or directory.effective
+        if entry.replaces and effective is None:
+            raise DataFileError(f"{path}: {entry.slug}: 'replaces' needs an 'effective' date")
         specs.append(UnitSpec(slug=entry.slug, name=entry.name, short=short,
                               police=entry.police or entry.name, kind=entry.kind,
                               parent_slug=parent, aliases=tuple(entry.aliases),
-                              duty_desk=entry.duty_desk))
+                              duty_desk=entry.duty_desk, replaces=tuple(entry.replaces),
+                              effective=effective if entry.replaces else None))
         for child in entry.children:
             walk(child, entry.slug)
 
@@ -130,3 +137,26 @@ def load_bulletins(folder: Path, topics: list[str]) -> list[BulletinSpec]:
     if len(set(slugs)) != len(slugs):
         raise DataFileError(f"{folder}: bulletin slugs must be unique")
     return specs
+
+
+def load_boundaries(path: Path) -> dict[str, dict]:
+    """A GeoJSON FeatureCollection whose features carry `properties.slug` (a unit's slug)
+    and a Polygon or MultiPolygon geometry (longitude, latitude order)."""
+    import json
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise DataFileError(f"{path}: cannot read ({error.strerror})") from error
+    except ValueError as error:
+        raise DataFileError(f"{path}: not valid JSON ({error})") from error
+    shapes: dict[str, dict] = {}
+    for index, feature in enumerate(data.get("features", []) if isinstance(data, dict) else []):
+        slug = (feature.get("properties") or {}).get("slug")
+        geometry = feature.get("geometry") or {}
+        if not slug or geometry.get("type") not in ("Polygon", "MultiPolygon"):
+            raise DataFileError(f"{path}: feature {index}: needs properties.slug and a "
+                                "Polygon or MultiPolygon geometry")
+        shapes[slug] = geometry
+    if not shapes:
+        raise DataFileError(f"{path}: expected a GeoJSON FeatureCollection of unit boundaries")
+    return shapes

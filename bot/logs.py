@@ -41,3 +41,4 @@ def configure(level: str, secrets: list[str], stream=sys.stderr) -> None:
     # httpx logs every request URL, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("aiosqlite").setLevel(logging.WARNING)    # one line per SQL statement

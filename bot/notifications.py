@@ -10,7 +10,7 @@ from broadcasts.drain import Drain
 from broadcasts.pacing import ChatSpacing, TokenBucket
 from storage.notifications import SqlNotificationOutbox
 
-NOTIFICATION_RATE = 5.0      # of Telegram's ~30/s; the rest is for broadcasts and replies
+NOTIFICATION_RATE = 3.0   # with broadcasts at 25/s this leaves Telegram's ~30/s a margin for replies
 
 
 def start_notification_drain(app: App, channel: str, sender, stop: asyncio.Event

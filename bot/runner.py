@@ -8,8 +8,9 @@ import signal
 from aiohttp import web
 
 from bot.app import App, prepare_database
+from bot.broadcasting.engine import Broadcasting
 from bot.http import TELEGRAM_PATH, add_telegram_webhook, make_web_app
-from bot.scheduler import make_scheduler
+from bot.scheduler import add_digest_job, add_tip_jobs, make_scheduler
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,9 @@ async def run(app: App, stop: asyncio.Event | None = None) -> None:
     site = web.TCPSite(runner, settings.http_host, settings.http_port)
     await site.start()
     scheduler = make_scheduler(app.uow)
+    add_tip_jobs(scheduler, app)
+    add_digest_job(scheduler, app)                  # monthly statistics (issue 5)
+    broadcasting = Broadcasting(app, scheduler)     # broadcast engine (issue 4)
     scheduler.start()
     log.info("http server listening", extra={"host": settings.http_host,
                                               "port": settings.http_port})
@@ -50,11 +54,14 @@ async def run(app: App, stop: asyncio.Event | None = None) -> None:
         if application is not None:
             await _start_telegram(app, application)
             drains.append(_telegram_notifications(app, application, stop))
+            broadcasting.add_telegram(application.bot)
         if zalo is not None:
             await zalo.start()
+        broadcasting.start()
         await stop.wait()
     finally:
         log.info("stopping")
+        await broadcasting.stop()
         if drains:
             await asyncio.wait(drains, timeout=10)
         if zalo is not None:

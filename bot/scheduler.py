@@ -25,3 +25,38 @@ async def forget_old_updates(uow: SqlUnitOfWorkFactory) -> None:
         removed = await work.updates.forget_before(datetime.now(timezone.utc) - KEEP_UPDATE_IDS)
         await work.commit()
     log.info("old update ids forgotten", extra={"removed": removed})
+
+
+def add_tip_jobs(scheduler: AsyncIOScheduler, app) -> None:
+    """Duty-desk escalation every minute; retention erasure every hour."""
+    from handlers.tips.jobs import apply_retention, escalate_unclaimed
+
+    async def escalate() -> None:
+        count = await escalate_unclaimed(app.uow, app.catalog, app.rules)
+        if count:
+            log.info("tips escalated to the duty desk", extra={"count": count})
+
+    async def retention() -> None:
+        log.info("retention applied", extra=await apply_retention(app.uow, app.rules))
+
+    scheduler.add_job(escalate, "interval", minutes=1, id="escalate-unclaimed-tips",
+                      replace_existing=True, coalesce=True, max_instances=1,
+                      next_run_time=datetime.now(timezone.utc) + timedelta(seconds=20))
+    scheduler.add_job(retention, "interval", hours=1, id="tip-retention",
+                      replace_existing=True, coalesce=True, max_instances=1,
+                      next_run_time=datetime.now(timezone.utc) + timedelta(minutes=2))
+
+
+def add_digest_job(scheduler: AsyncIOScheduler, app) -> None:
+    """The monthly statistics digest (BOT_REPORT_DIGEST), on the 1st at 07:00 Vietnam time."""
+    if app.settings.report_digest == "off":
+        return
+    from bot.report.digest import send_digest
+    from handlers.statistics.period import VIETNAM
+
+    async def digest() -> None:
+        log.info("monthly digest sent", extra={"chats": await send_digest(app)})
+
+    scheduler.add_job(digest, "cron", day=1, hour=7, minute=0, timezone=VIETNAM,
+                      id="monthly-digest", replace_existing=True, coalesce=True,
+                      max_instances=1, misfire_grace_time=6 * 3600)

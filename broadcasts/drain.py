@@ -9,7 +9,7 @@ from broadcasts.clock import Clock
 from broadcasts.errors import (ChatNotFound, FloodWait, PermanentSendError, RecipientGone,
                                SendError, TransientSendError)
 from broadcasts.pacing import AdaptiveRate, ChatSpacing, TokenBucket
-from broadcasts.ports import DrainStats, OnBlocked, Outbox, OutboxItem, Sender
+from broadcasts.ports import DrainStats, Gate, OnBlocked, Outbox, OutboxItem, Sender
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ class Drain:
                  spacing: ChatSpacing, clock: Clock, *, channel: str, batch_size: int = 50,
                  max_attempts: int = 5, backoff_base: float = 2.0, max_backoff: float = 600.0,
                  concurrency: int = 8, on_blocked: OnBlocked | None = None,
-                 rate_policy: AdaptiveRate | None = None) -> None:
+                 rate_policy: AdaptiveRate | None = None, gate: Gate | None = None) -> None:
         if batch_size < 1 or max_attempts < 1 or concurrency < 1:
             raise ValueError("batch_size, max_attempts and concurrency must be >= 1")
         self.channel = channel
@@ -43,7 +43,9 @@ class Drain:
         self._backoff_base, self._max_backoff = backoff_base, max_backoff
         self._concurrency = concurrency
         self._on_blocked = on_blocked
+        self._gate = gate
         self._halt: Exception | None = None
+        self._stop: asyncio.Event | None = None   # set by run(): no new send once it is set
 
     @property
     def rate(self) -> float:
@@ -63,7 +65,12 @@ class Drain:
         return len(items)
 
     async def run(self, stop: asyncio.Event, idle_sleep: float = 0.5) -> None:
-        """Drain until ``stop`` is set, waiting out storage outages without losing a row."""
+        """Drain until ``stop`` is set, waiting out storage outages without losing a row.
+
+        Setting ``stop`` also ends the batch in hand before its next send (a lost lease must
+        not send on); rows it leaves 'sending' are requeued by the next drain that starts.
+        """
+        self._stop = stop
         orphans_possible, failures = True, 0
         while not stop.is_set():
             try:
@@ -92,8 +99,12 @@ class Drain:
             # Slot before token: a token taken while waiting for a slot would let sends bunch up.
             await slots.acquire()
             item = await self._take_ready(queue)
+            if not await self._may_send(item, queue):
+                slots.release()
+                continue
             await self._bucket.acquire()
-            if self._halt is not None:  # storage went away: leave the rest 'sending' for requeue
+            # storage went away, or we must stop: leave the rest 'sending' for requeue
+            if self._halt is not None or (self._stop is not None and self._stop.is_set()):
                 slots.release()
                 break
             self._spacing.record(item.chat_id)
@@ -103,6 +114,16 @@ class Drain:
         await asyncio.gather(*tasks)
         if self._halt is not None:
             raise self._halt
+
+    async def _may_send(self, item: OutboxItem, queue: list[OutboxItem]) -> bool:
+        """Ask the gate; a broadcast paused or cancelled since the claim gives its rows back."""
+        if self._gate is None or await self._gate(item.broadcast_id):
+            return True
+        held = [item] + [i for i in queue if i.broadcast_id == item.broadcast_id]
+        queue[:] = [i for i in queue if i.broadcast_id != item.broadcast_id]
+        await self._outbox.release([i.id for i in held])
+        self.stats.withheld += len(held)
+        return False
 
     async def _take_ready(self, queue: list[OutboxItem]) -> OutboxItem:
         """The first queued item whose chat may receive now, waiting for the soonest if none."""

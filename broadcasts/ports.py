@@ -6,19 +6,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Protocol
 
-
-@dataclass(frozen=True)
-class OutboxItem:
-    """One claimed delivery: one message of one broadcast to one chat."""
-
-    id: int
-    broadcast_id: int
-    channel: str
-    chat_id: str
-    subscriber_id: int | None
-    attempts: int  # failed attempts so far (retry_later adds one)
-    payload_ref: str = ""  # what to send (e.g. a broadcast part); the sender resolves it
-    last_error: str | None = None  # reason given to the last retry_later, e.g. "chat_not_found"
+from handlers.outbox import OutboxItem  # noqa: F401  (storage implements it; re-exported)
 
 
 @dataclass(frozen=True)
@@ -61,6 +49,11 @@ class Outbox(Protocol):
         """'sending' → 'pending' with attempts + 1, last_error = reason, not_before."""
         ...
 
+    async def release(self, item_ids: list[int]) -> None:
+        """'sending' -> 'pending' without counting an attempt: claimed, then not sent because
+        the broadcast was paused or cancelled meanwhile (see Gate)."""
+        ...
+
     async def requeue_stale(self, channel: str, older_than: datetime) -> int:
         """Rows left 'sending' (claimed at or before ``older_than``) go back to 'pending'.
 
@@ -79,6 +72,8 @@ class Sender(Protocol):
 
 
 OnBlocked = Callable[[OutboxItem], Awaitable[None]]
+# Whether a broadcast may still be sent now (not paused, cancelled or expired since the claim).
+Gate = Callable[[int], Awaitable[bool]]
 
 
 @dataclass
@@ -90,6 +85,7 @@ class DrainStats:
     failed: int = 0
     retried: int = 0
     flood_waits: int = 0
+    withheld: int = 0   # claimed, then given back unsent: their broadcast stopped meanwhile
 
     def __iadd__(self, other: DrainStats) -> DrainStats:
         for f in fields(self):
@@ -100,3 +96,60 @@ class DrainStats:
     def finished(self) -> int:
         """Rows that reached a final state (sent, blocked or failed)."""
         return self.sent + self.blocked + self.failed
+
+
+class BroadcastView(Protocol):
+    """A stored broadcast as the screens and the status message read it (storage provides it)."""
+
+    id: int
+    parent_id: int | None
+    status: str
+    text: str
+    photo_ref: str | None
+    photo_error: str | None
+    topics: list[str]
+    unit_ids: list[int]
+    all_units: bool
+    audience: str
+    sender: str
+    start_at: datetime
+    expires_at: datetime | None
+    recurrence: str | None
+    total: int
+    sent: int
+    failed: int
+    blocked: int
+    expired: int
+    pending: int       # pending or sending now
+    rate: float        # measured messages per second (0 until the status reporter measures it)
+    fanout_done: bool
+
+
+class BroadcastRepository(Protocol):
+    """Broadcasts as the dialogue and the CLI use them; part of a unit of work (no commits)."""
+
+    async def create(self, fields: dict) -> int:
+        """Store a broadcast (draft or scheduled) from column values; returns its id."""
+        ...
+
+    async def confirm(self, broadcast_id: int) -> bool:
+        """draft -> scheduled; False if it was not a draft any more (confirm pressed twice)."""
+        ...
+
+    async def get(self, broadcast_id: int) -> BroadcastView | None:
+        """The broadcast with its live delivery counts."""
+        ...
+
+    async def recent(self, limit: int) -> list[BroadcastView]:
+        """Latest confirmed broadcasts first (drafts left out)."""
+        ...
+
+    async def change(self, broadcast_id: int, allowed: set[str], target: str,
+                     now: datetime) -> bool:
+        """Move to ``target`` if the status is one of ``allowed`` (one winner between processes)."""
+        ...
+
+    async def count_recipients(self, topics: list[str], unit_ids: list[int], all_units: bool,
+                               audience: str, channels: list[str]) -> int:
+        """How many distinct chats a fan-out with these choices would reach now."""
+        ...

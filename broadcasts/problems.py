@@ -10,6 +10,10 @@ class BulletinProblem(Exception):
 
     key: ClassVar[str] = "broadcast.problem"
 
+    def values(self) -> dict[str, object]:
+        """The placeholders of this problem's catalogue entry (datetimes are formatted later)."""
+        return {}
+
 
 class EmptyBulletin(BulletinProblem):
     """The text is empty or only whitespace."""
@@ -30,6 +34,9 @@ class BulletinTooLong(BulletinProblem):
         self.length = length
         self.max_len = max_len
 
+    def values(self) -> dict[str, object]:
+        return {"length": self.length, "limit": self.max_len}
+
 
 class ScheduleInPast(BulletinProblem):
     """The start time has already passed."""
@@ -40,6 +47,9 @@ class ScheduleInPast(BulletinProblem):
         super().__init__(f"start {start.isoformat()} is before now ({now.isoformat()})")
         self.start = start
         self.now = now
+
+    def values(self) -> dict[str, object]:
+        return {"start": self.start}
 
 
 class ExpiryBeforeStart(BulletinProblem):
@@ -52,6 +62,9 @@ class ExpiryBeforeStart(BulletinProblem):
         self.start = start
         self.expires = expires
 
+    def values(self) -> dict[str, object]:
+        return {"start": self.start, "expires": self.expires}
+
 
 class MalformedRecurrence(BulletinProblem, ValueError):
     """The recurrence does not follow the grammar in broadcasts.recurrence."""
@@ -62,3 +75,105 @@ class MalformedRecurrence(BulletinProblem, ValueError):
         super().__init__(f"recurrence {text!r}: {reason}")
         self.text = text
         self.reason = reason
+
+    def values(self) -> dict[str, object]:
+        return {"text": self.text[:60]}
+
+
+class NoTopics(BulletinProblem):
+    """No topic (or an unknown one) was chosen: the bulletin would reach nobody."""
+
+    key = "broadcast.problem.no_topics"
+
+    def __init__(self) -> None:
+        super().__init__("choose at least one known topic")
+
+
+class NoUnits(BulletinProblem):
+    """No commune was chosen, and not "all" either."""
+
+    key = "broadcast.problem.no_units"
+
+    def __init__(self) -> None:
+        super().__init__("choose at least one commune, or all")
+
+
+class NotAllowed(BulletinProblem):
+    """The person has no staff role: residents and team members cannot broadcast."""
+
+    key = "broadcast.problem.not_allowed"
+
+    def __init__(self) -> None:
+        super().__init__("only officers and the command may broadcast")
+
+
+class OutsideUnit(BulletinProblem):
+    """An officer targeted communes outside their own unit (or the whole area)."""
+
+    key = "broadcast.problem.outside_unit"
+
+    def __init__(self) -> None:
+        super().__init__("an officer may only broadcast to the communes of their unit")
+
+
+class AlreadyFinished(BulletinProblem):
+    """The broadcast is finished, cancelled or expired: nothing more can be done to it."""
+
+    key = "broadcast.problem.already_finished"
+
+    def __init__(self, status: str) -> None:
+        super().__init__(f"the broadcast is already {status}")
+        self.status = status
+
+    def values(self) -> dict[str, object]:
+        return {"status": self.status}
+
+
+class WrongState(BulletinProblem):
+    """The action does not apply now (e.g. resuming a broadcast that is not paused)."""
+
+    key = "broadcast.problem.wrong_state"
+
+    def __init__(self, status: str, action: str) -> None:
+        super().__init__(f"cannot {action} a broadcast that is {status}")
+        self.status = status
+        self.action = action
+
+    def values(self) -> dict[str, object]:
+        return {"status": self.status}
+
+
+class UnknownBroadcast(BulletinProblem):
+    """No broadcast has this id (or the person may not see it)."""
+
+    key = "broadcast.problem.unknown"
+
+    def __init__(self, broadcast_id: int) -> None:
+        super().__init__(f"no broadcast #{broadcast_id}")
+        self.broadcast_id = broadcast_id
+
+    def values(self) -> dict[str, object]:
+        return {"id": self.broadcast_id}
+
+
+class BadPhoto(BulletinProblem):
+    """The photo is not a readable image file or an http(s) link."""
+
+    key = "broadcast.problem.bad_photo"
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"photo: {reason}")
+        self.reason = reason
+
+
+class BadTime(BulletinProblem):
+    """A typed date and time (or duration) could not be read."""
+
+    key = "broadcast.problem.bad_time"
+
+    def __init__(self, text: str) -> None:
+        super().__init__(f"cannot read a date and time from {text!r}")
+        self.text = text
+
+    def values(self) -> dict[str, object]:
+        return {"text": self.text[:40]}

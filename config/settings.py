@@ -42,6 +42,27 @@ class Settings(BaseSettings):
     tips_per_day: int = Field(default=10, ge=1, le=1000)
     code_lookups_per_hour: int = Field(default=10, ge=1, le=1000)
     invite_days: int = Field(default=7, ge=1, le=365)
+    # --- broadcasts ---
+    broadcast_rate: float = Field(default=25.0, gt=0, le=1000)   # messages/s of one bot account
+    broadcast_allow_paid: bool = False          # pass allow_paid_broadcast on urgent bulletins
+    broadcast_concurrency: int = Field(default=8, ge=1, le=64)   # sends in flight at once
+    broadcast_tick: float = Field(default=2.0, gt=0, le=60)      # seconds between schedule checks
+    broadcast_status_every: float = Field(default=3.0, gt=0, le=60)  # status message refresh
+    broadcast_lease: float = Field(default=15.0, ge=1, le=300)   # takeover after a drain dies
+    # --- statistics ---
+    # Monthly digest on the 1st at 07:00 (Vietnam): "off", "command" (every command member on
+    # Telegram) or "telegram:CHAT_ID[,telegram:CHAT_ID...]" (e.g. the command's group).
+    report_digest: str = "off"
+
+    @field_validator("report_digest")
+    @classmethod
+    def _digest_targets(cls, value: str) -> str:
+        value = value.strip()
+        targets = [t.strip() for t in value.split(",") if t.strip()]
+        if value in ("off", "command") or (targets and all(
+                re.fullmatch(r"telegram:-?\d{1,20}", t) for t in targets)):
+            return value
+        raise ValueError('use "off", "command" or "telegram:CHAT_ID[,telegram:CHAT_ID...]"')
 
     @field_validator("admin_telegram_ids", mode="before")
     @classmethod

@@ -132,3 +132,48 @@ def _problem(invite) -> str | None:
     if expires <= datetime.now(timezone.utc):
         return "invite.expired"
     return None
+
+
+ROLE_WORDS = {"officer": Role.OFFICER, "canbo": Role.OFFICER, "command": Role.COMMAND,
+              "chihuy": Role.COMMAND, "admin": Role.ADMIN, "quantri": Role.ADMIN,
+              "team-member": Role.TEAM_MEMBER, "to": Role.TEAM_MEMBER}
+
+
+def may_invite(inviter: Member | None, role: Role, unit_id: int | None) -> bool:
+    """Administrators invite anyone; the command invites officers, command and teams; an
+    officer invites team members of their own unit."""
+    if inviter is None or not inviter.role.is_staff:
+        return False
+    if inviter.role is Role.ADMIN:
+        return True
+    if inviter.role is Role.COMMAND:
+        return role is not Role.ADMIN
+    return role is Role.TEAM_MEMBER and unit_id == inviter.unit_id
+
+
+class InviteCommand:
+    """/moi ROLE UNIT [TEAM NAME]: an invite made in chat by someone allowed to give it."""
+
+    def __init__(self, secrets: Secrets, days: int) -> None:
+        self._secrets, self._days = secrets, days
+
+    async def __call__(self, turn: Turn) -> None:
+        words = turn.inbound.args.split()
+        role = ROLE_WORDS.get(words[0].lower()) if words else None
+        unit = await turn.uow.units.by_slug(words[1].lower()) if len(words) > 1 else None
+        if role is None or (len(words) > 1 and unit is None):
+            turn.say(turn.t("invite.usage"))
+            return
+        if not may_invite(turn.member, role, unit.id if unit else None):
+            turn.say(turn.t("invite.not_allowed"))
+            return
+        try:
+            new = await create_invite(turn.uow, self._secrets, role=role,
+                                      unit_slug=unit.slug if unit else None,
+                                      team=" ".join(words[2:]) or None, days=self._days,
+                                      created_by=f"member:{turn.member.id}")
+        except InviteError as error:
+            turn.say(turn.t(error.key))
+            return
+        turn.say(turn.t("invite.created", code=new.code, compact=new.code.replace("-", ""),
+                        days=self._days))

@@ -281,7 +281,7 @@ class Router:
 
     async def _command(self, turn: Turn, command: str) -> None:
         action = self._commands.get(command)
-        if turn.state.step == "new" and command not in self._open:
+        if turn.state.step == "new" and command not in self._open and turn.member is None:
             await self.start(turn)       # a first contact gets the welcome, unless it asks
             # for something open to anyone (a tip, a lookup on a new phone, help)
         elif action is None:

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
-from broadcasts.ports import OutboxItem
+from handlers.outbox import OutboxItem
 from storage.message_codec import decode_message
 from storage.tip_tables import NotificationRow
 from storage.tips import SqlTips
@@ -57,6 +57,13 @@ class SqlNotificationOutbox:
                 NotificationRow.id == item_id).values(
                 state="pending", not_before=not_before, last_error=reason[:200],
                 attempts=NotificationRow.attempts + 1))
+            await session.commit()
+
+    async def release(self, item_ids: list[int]) -> None:
+        async with self._sessions() as session:
+            await session.execute(update(NotificationRow).where(
+                NotificationRow.id.in_(item_ids), NotificationRow.state == "sending").values(
+                state="pending"))
             await session.commit()
 
     async def requeue_stale(self, channel: str, older_than: datetime) -> int:

@@ -43,6 +43,11 @@ class SqlMembers:
             MemberRow.role.in_([r.value for r in roles])).order_by(MemberRow.id))
         return [_member(r) for r in rows]
 
+    async def with_role(self, roles: Iterable[Role]) -> list[Member]:
+        rows = await self._s.scalars(select(MemberRow).where(
+            MemberRow.active, MemberRow.role.in_([r.value for r in roles])).order_by(MemberRow.id))
+        return [_member(r) for r in rows]
+
     async def all(self) -> list[Member]:
         return [_member(r) for r in await self._s.scalars(select(MemberRow).order_by(MemberRow.id))]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -12,6 +12,7 @@ from handlers.domain import (Bulletin, BulletinSpec, DialogueState, EventKind, S
                              SubscriberStatus, Unit, UnitSpec)
 from storage.models import (BulletinRow, DialogueRow, LedgerRow, ProcessedUpdateRow,
                             SubscriberRow, SubscriberTopicRow, TopicRow, UnitRow, utcnow)
+from storage.statistics_tables import sync_successions
 
 
 class SqlSubscribers:
@@ -75,6 +76,14 @@ class SqlDialogues:
             self._s.add(row)
         row.step, row.data, row.updated_at = state.step, dict(state.data), utcnow()
 
+    async def reset_stale(self, step_prefix: str, before: datetime) -> int:
+        """Send conversations left in some steps since `before` back to the main menu, and
+        forget what they held (a tip draft is not kept for ever)."""
+        result = await self._s.execute(update(DialogueRow).where(
+            DialogueRow.step.like(f"{step_prefix}%"), DialogueRow.updated_at < before).values(
+            step="main", data={}, updated_at=utcnow()))
+        return result.rowcount or 0
+
 
 class SqlUnits:
     def __init__(self, session: AsyncSession) -> None:
@@ -110,24 +119,26 @@ class SqlUnits:
     async def upsert(self, specs: Sequence[UnitSpec]) -> tuple[int, int]:
         """Insert new units and update changed ones by slug; parents come before children."""
         rows = {r.slug: r for r in await self._s.scalars(select(UnitRow))}
-        added = changed = 0
+        added, changed = set(), set()
         for spec in specs:
             row = rows.get(spec.slug)
             if row is None:
                 row = rows[spec.slug] = UnitRow(slug=spec.slug, created_at=utcnow())
                 self._s.add(row)
-                added += 1
+                added.add(spec.slug)
             parent_id = rows[spec.parent_slug].id if spec.parent_slug else None
             values = dict(name=spec.name, short=spec.short, police=spec.police, kind=spec.kind,
                           parent_id=parent_id, aliases=list(spec.aliases),
                           duty_desk=spec.duty_desk, active=True)
             if row.id is not None and any(getattr(row, k) != v for k, v in values.items()):
-                changed += 1
+                changed.add(spec.slug)
             for key, value in values.items():
                 setattr(row, key, value)
             row.updated_at = utcnow()
             await self._s.flush()
-        return added, changed
+        # `replaces:` lists: a report spanning a reorganisation maps old units to new ones.
+        changed |= await sync_successions(self._s, specs)
+        return len(added), len(changed - added)
 
 
 def _unit(row: UnitRow) -> Unit:

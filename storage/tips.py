@@ -115,8 +115,10 @@ class SqlTips:
             TipRow.created_at <= before).order_by(TipRow.id).limit(200))
         return [_tip(r) for r in rows]
 
-    async def mark_escalated(self, tip_id: int, now: datetime) -> None:
-        await self._s.execute(update(TipRow).where(TipRow.id == tip_id).values(escalated_at=now))
+    async def mark_escalated(self, tip_id: int, now: datetime) -> bool:
+        result = await self._s.execute(update(TipRow).where(
+            TipRow.id == tip_id, TipRow.escalated_at.is_(None)).values(escalated_at=now))
+        return result.rowcount == 1
 
     async def end_conversation(self, tip_id: int, now: datetime) -> None:
         await self._s.execute(update(TipRow).where(TipRow.id == tip_id).values(

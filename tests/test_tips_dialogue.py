@@ -339,3 +339,26 @@ async def test_retention_erases_links_and_contents_but_keeps_counts(app):
     async with app.uow() as uow:
         kinds = list(await uow.session.scalars(select(LedgerRow.kind)))
     assert kinds.count("tip_submitted") == 1 and kinds.count("tip_closed") == 1
+
+
+async def test_invites_in_chat_respect_roles(app):
+    officer = await member(app, "o1", Role.OFFICER, "cao-thuong")
+    o = Resident(app, officer.user_id)
+    await o.command("moi", "canbo cao-thuong")
+    assert "không có quyền" in o.texts()
+    await o.command("moi", "to an-duong Tổ 1")
+    assert "không có quyền" in o.texts()
+    await o.command("moi", "to cao-thuong Tổ an ninh thôn 3")
+    import re
+    code = re.search(r"Mã mời: (\w{5}-\w{5})", o.texts()).group(1)
+    newcomer = Resident(app, "new-member")
+    await newcomer.command("thamgia", code)
+    await newcomer.type("Lê Văn Tư")
+    assert "Tổ an ninh tự quản" in newcomer.texts()
+    again = Resident(app, "someone-else")
+    await again.command("thamgia", code)
+    assert "đã được sử dụng" in again.texts()
+    resident = Resident(app, "r9")
+    await resident.onboard()
+    await resident.command("moi", "quantri")
+    assert "không có quyền" in resident.texts()

@@ -12,6 +12,7 @@ from telegram.ext import (Application, ApplicationBuilder, ApplicationHandlerSto
                           ChatMemberHandler, ContextTypes, MessageHandler, TypeHandler, filters)
 
 from bot.app import App
+from bot.telegram.concurrency import PerChatUpdates
 from bot.telegram.media import TEXT_LIMIT, send_message
 from bot.telegram.translate import CHANNEL, markup, to_inbound
 from handlers.messages import Inbound, Kind, Message, Reply
@@ -28,7 +29,8 @@ def build_application(app: App, *, webhook: bool) -> Application:
     root = settings.telegram_api_url
     builder = (ApplicationBuilder().token(settings.telegram_token.get_secret_value())
                .base_url(f"{root}/bot").base_file_url(f"{root}/file/bot")
-               .post_init(_post_init(app)))
+               .post_init(_post_init(app))
+               .concurrent_updates(PerChatUpdates()))   # people in parallel, each in order
     if webhook:
         builder = builder.updater(None)
     application = builder.build()

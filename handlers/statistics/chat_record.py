@@ -211,7 +211,7 @@ class ConfirmScreen(_Step):
             f"stats.act.extra_line.{cat.extra}", value=labels.n(data["extra"]))
         text = turn.t("stats.act.confirm", unit=unit.name if unit else data["unit"],
                       category=labels.activity(cat.slug),
-                      day=labels.date(date.fromisoformat(data["day"])),
+                      day=labels.day(date.fromisoformat(data["day"])),
                       count=labels.n(data["count"]), extra=extra,
                       note=data.get("note") or "—")
         rows = ((option(self.step, "save", turn.t("stats.act.save")),

@@ -1,4 +1,5 @@
-"""/thongke: an officer's unit or, for the command, any unit or all; a period; a summary and chart."""
+"""/thongke: an officer's unit or, for the command, any unit or all; a period; a summary and a
+chart."""
 from __future__ import annotations
 
 from collections.abc import Callable

@@ -1,4 +1,5 @@
-"""The report's figures: what storage computes and every output (chat, md, xlsx, png, json) shows."""
+"""The report's figures: what storage computes and every output (chat, md, xlsx, png, json)
+shows."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields

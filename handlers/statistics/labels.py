@@ -30,13 +30,13 @@ class Labels:
     def pct(self, part: int, whole: int) -> str:
         return self.style.percent(part, whole) or "—"
 
-    def date(self, day: date) -> str:
+    def day(self, day: date) -> str:
         return self.t("stats.format.date", day=f"{day.day:02d}", month=f"{day.month:02d}",
                       year=day.year)
 
     def moment(self, when: datetime) -> str:
         local = when.astimezone(VIETNAM)
-        return self.t("stats.format.moment", date=self.date(local.date()),
+        return self.t("stats.format.moment", date=self.day(local.date()),
                       time=local.strftime("%H:%M"))
 
     def month(self, year: int, month: int) -> str:
@@ -61,8 +61,8 @@ class Labels:
                                                                   period.start.month))
         if period.kind == "this_year":
             return self.t("stats.period.year", year=period.start.year)
-        return self.t("stats.period.range", start=self.date(period.start),
-                      end=self.date(period.end))
+        return self.t("stats.period.range", start=self.day(period.start),
+                      end=self.day(period.end))
 
     def scope(self, name: str | None) -> str:
         return name or self.t("stats.scope.all")

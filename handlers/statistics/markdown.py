@@ -18,7 +18,8 @@ def markdown(figures: Figures, labels: Labels) -> str:
         for number, table in enumerate(report_tables(figures, labels), start=1):
             if table.rows:
                 lines += [f"## {number}. {table.title}", "", *_table(table, labels), ""]
-    lines.append(f"_{labels.t('stats.report.generated', moment=labels.moment(figures.generated_at))}_")
+    generated = labels.t("stats.report.generated", moment=labels.moment(figures.generated_at))
+    lines.append(f"_{generated}_")
     return "\n".join(lines) + "\n"
 
 

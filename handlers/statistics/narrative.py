@@ -48,8 +48,9 @@ def _handling(figures: Figures, labels: Labels) -> str:
     c, d, n = figures.total.counts, figures.total.durations, labels.n
     if not c.tips:
         return ""
-    parts = [labels.t("stats.narrative.outcomes", not_valuable=n(c.not_valuable),
-                      duplicate=n(c.duplicate), spam=n(c.spam), pending=n(c.pending))]
+    outcomes = [labels.t(f"stats.narrative.outcome.{name}", n=n(getattr(c, name)))
+                for name in ("not_valuable", "duplicate", "spam", "pending") if getattr(c, name)]
+    parts = [labels.t("stats.narrative.outcomes", items=", ".join(outcomes))] if outcomes else []
     if c.tips_moved or c.tips_escalated:
         parts.append(labels.t("stats.narrative.moved", moved=n(c.tips_moved),
                               escalated=n(c.tips_escalated)))

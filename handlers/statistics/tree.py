@@ -112,11 +112,7 @@ def _fill_closures(scope: Scope, units: list[UnitInfo], mapping: dict[int, int],
     in_scope = {unit.id for unit, _ in scope.nodes}
 
     def chain(unit_id: int | None) -> list[int]:
-        found = []
-        while unit_id is not None and unit_id not in found:
-            found.append(unit_id)
-            unit_id = parent.get(unit_id)
-        return found
+        return _chain(unit_id, parent)
 
     below: dict[int, set[int]] = {}
     for node in in_scope:
@@ -134,6 +130,15 @@ def _fill_closures(scope: Scope, units: list[UnitInfo], mapping: dict[int, int],
     scope.reach[UNASSIGNED] = everything
     if scope.everything:
         scope.down[UNASSIGNED] = (TOTAL,)
+
+
+def _chain(unit_id: int | None, parent: dict[int, int | None]) -> list[int]:
+    """The unit and its ancestors, nearest first (a loop in bad data stops the walk)."""
+    found = []
+    while unit_id is not None and unit_id not in found:
+        found.append(unit_id)
+        unit_id = parent.get(unit_id)
+    return found
 
 
 def rollup(scope: Scope, raw: dict[int | None, Counts]) -> dict[int, Counts]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from handlers.dialogue import Turn
 from handlers.features import Feature, MenuItem
-from handlers.invites import InviteRedemption
+from handlers.invites import InviteCommand, InviteRedemption
 from handlers.messages import Message
 from handlers.tips.followup import Followup
 from handlers.tips.officer import AskStep, DuplicateStep, MoveStep, NoteStep, OfficerDesk
@@ -75,7 +75,8 @@ def tips_feature(secrets: Secrets, rules: TipRules) -> Feature:
                  NoteStep(desk, secrets), DuplicateStep(desk, secrets), MoveStep(desk, secrets)],
         commands={"tobao": begin, "tracuu": followup.lookup, "ketthuc": followup.end,
                   "tinbao": desk.inbox_command, "baocao": begin_report,
-                  "baocaocuatoi": my_reports, "thamgia": invites.command},
+                  "baocaocuatoi": my_reports, "thamgia": invites.command,
+                  "moi": InviteCommand(secrets, rules.invite_days)},
         open_commands=frozenset({"tobao", "tracuu", "ketthuc", "thamgia", "tinbao", "baocao",
                                  "baocaocuatoi"}),
         menu=[MenuItem("inbox", desk.inbox_command, 5, is_staff),

@@ -260,12 +260,13 @@ class MediaScreen(TipStep):
             else:
                 draft.attachments.append({"kind": item.kind, "ref": item.ref, "mime": item.mime,
                                           "size": item.size})
-        turn.go(self.step, draft=keep(draft), album=group)
+        full_said = bool(turn.state.data.get("full_said"))
+        say_full = bool(refused) and not full_said
+        turn.go(self.step, draft=keep(draft), album=group, full_said=full_said or say_full)
         if too_big:
             turn.say(turn.t("tip.media_too_big", size=MAX_ATTACHMENT_BYTES // (1024 * 1024)))
-        elif refused and (first_of_album or not turn.state.data.get("full_said")):
+        elif say_full:
             turn.say(turn.t("tip.media_full", count=MAX_ATTACHMENTS))
-            turn.state.data["full_said"] = True
         elif first_of_album and not refused:
             turn.say(turn.t("tip.media_received", count=len(draft.attachments)))
             await turn.show()

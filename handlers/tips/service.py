@@ -32,14 +32,15 @@ def windows(now: datetime) -> tuple[datetime, datetime]:
 async def check_limits(turn: Turn, secrets: Secrets, rules: TipRules) -> None:
     """Per-person limits so one person cannot bury a commune's inbox (counted under a keyed
     hash of the account, kept apart from any tip)."""
-    key = secrets.digest("tips", f"{turn.inbound.channel}:{turn.inbound.user_id}")
+    account = f"{turn.inbound.channel}:{turn.inbound.user_id}"
+    hourly, daily = secrets.digest("tips-hour", account), secrets.digest("tips-day", account)
     hour, day = windows(datetime.now(timezone.utc))
-    if await turn.uow.counters.count(key + ":h", hour) >= rules.tips_per_hour:
+    if await turn.uow.counters.count(hourly, hour) >= rules.tips_per_hour:
         raise TipRefused("tip.limit_hour")
-    if await turn.uow.counters.count(key + ":d", day) >= rules.tips_per_day:
+    if await turn.uow.counters.count(daily, day) >= rules.tips_per_day:
         raise TipRefused("tip.limit_day")
-    await turn.uow.counters.hit(key + ":h", hour)
-    await turn.uow.counters.hit(key + ":d", day)
+    await turn.uow.counters.hit(hourly, hour)
+    await turn.uow.counters.hit(daily, day)
 
 
 async def submit(turn: Turn, draft: TipDraft, secrets: Secrets, rules: TipRules,

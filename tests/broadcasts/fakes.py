@@ -84,6 +84,10 @@ class MemoryOutbox:
         row.attempts += 1
         row.not_before, row.last_error = not_before, reason
 
+    async def release(self, item_ids: list[int]) -> None:
+        for item_id in item_ids:
+            self._finish(item_id, "pending")
+
     async def requeue_stale(self, channel: str, older_than: datetime) -> int:
         self._check()
         stale = [r for r in self.rows.values() if r.channel == channel and r.state == "sending"

@@ -1,0 +1,22 @@
+"""What the broadcast screens need from the deployment, built from the settings."""
+from __future__ import annotations
+
+from broadcasts.flow import BroadcastContext
+from config.settings import Settings
+
+
+def broadcast_channels(settings: Settings) -> list[str]:
+    """Channels whose subscribers a fan-out reaches: those with a sender (a drain) here."""
+    channels = []
+    if settings.telegram_token is not None:
+        channels.append("telegram")
+    return channels
+
+
+def broadcast_context(settings: Settings) -> BroadcastContext:
+    context = BroadcastContext(channels=broadcast_channels(settings))
+    if settings.telegram_token is not None:
+        context.live_status.add("telegram")
+    if getattr(settings, "telegram_bot_username", None):   # known before the bot starts
+        context.links.set_telegram(settings.telegram_bot_username)
+    return context

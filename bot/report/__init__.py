@@ -1,0 +1,41 @@
+"""The report's outputs: Markdown, XLSX, PNG charts and JSON, all from one Figures."""
+from __future__ import annotations
+
+import asyncio
+import json
+
+from handlers.statistics.figures import Figures
+from handlers.statistics.labels import Labels
+from handlers.statistics.markdown import markdown
+from handlers.statistics.narrative import narrative
+
+FORMATS = ("md", "xlsx", "png", "json")
+
+
+def render(figures: Figures, fmt: str, labels: Labels) -> bytes:
+    """The report in `fmt`; an empty period still gives a complete "no activity" report."""
+    if fmt == "md":
+        return markdown(figures, labels).encode("utf-8")
+    if fmt == "json":
+        data = figures.as_dict()
+        data["narrative"] = narrative(figures, labels)
+        return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    if fmt == "xlsx":
+        from bot.report.xlsx import workbook
+        return workbook(figures, labels)
+    if fmt == "png":
+        from bot.report.charts import chart_png
+        return chart_png(figures, labels)
+    raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+
+
+def default_name(figures: Figures, fmt: str) -> str:
+    period = figures.period
+    unit = f"-{figures.scope_slug}" if figures.scope_slug else ""
+    return f"report-{period.start.isoformat()}-{period.end.isoformat()}{unit}.{fmt}"
+
+
+async def chart(figures: Figures, labels: Labels) -> bytes | None:
+    """The chart for chat: drawn off the event loop; matplotlib is loaded on first use."""
+    from bot.report.charts import chart_png
+    return await asyncio.to_thread(chart_png, figures, labels)

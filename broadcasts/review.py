@@ -1,0 +1,210 @@
+"""Preview and confirm; then watch, pause, resume or cancel; and the list of recent broadcasts."""
+from __future__ import annotations
+
+from functools import partial
+
+from broadcasts.flow import BroadcastContext, draft_of, may_target, quit_compose, refuse
+from broadcasts.links import resident_text
+from broadcasts.model import (Action, Status, allowed_from, check_draft, leaves_under, sender_of,
+                              transition)
+from broadcasts.ports import BroadcastView
+from broadcasts.problems import BulletinProblem, NotAllowed, UnknownBroadcast
+from broadcasts.status import WATCH, watch_message
+from broadcasts.when import local_text
+from handlers.dialogue import Turn, option
+from handlers.menu import go_main
+from handlers.messages import Attachment, Message
+
+PREVIEW, LIST = "bc_preview", "bc_list"
+LIST_SIZE = 8
+
+
+async def enter_preview(turn: Turn, ctx: BroadcastContext) -> None:
+    """Show the bulletin exactly as residents will get it, then the summary to confirm."""
+    data = turn.state.data
+    link = ctx.links.link(turn.subscriber.channel, int(data["id"]))
+    resident = partial(turn.catalog.t, turn.catalog.default)
+    text, photo = resident_text(resident, data.get("text", ""), link), data.get("photo")
+    if photo and not photo.startswith(("http://", "https://")):   # a photo sent in this chat
+        turn.reply.messages.append(Message(text=text, attachments=(Attachment("photo", photo),)))
+    else:
+        turn.say(text)
+        if photo:
+            turn.say(turn.t("broadcast.preview_photo", photo=photo))
+    await turn.show()
+
+
+class PreviewScreen:
+    step = PREVIEW
+
+    def __init__(self, ctx: BroadcastContext) -> None:
+        self._ctx = ctx
+
+    async def render(self, turn: Turn) -> Message:
+        draft, data = draft_of(turn.state.data), turn.state.data
+        count = await turn.uow.broadcasts.count_recipients(
+            draft.topics, draft.unit_ids, draft.all_units, draft.audience.value,
+            self._ctx.channels)
+        text = turn.t("broadcast.preview", count=count,
+                      topics=", ".join(turn.t(f"topic.{t}") for t in draft.topics),
+                      units=await _unit_names(turn, draft.unit_ids, draft.all_units),
+                      audience=turn.t(f"broadcast.audience.{draft.audience.value}"),
+                      when=_when(turn, draft), expires=local_text(draft.expires)
+                      if draft.start else turn.t("broadcast.after", hours=_hours(data, draft)))
+        return Message(text=text, buttons=(
+            (option(self.step, "send", turn.t("broadcast.send")),
+             option(self.step, "quit", turn.t("common.cancel"))),))
+
+    async def choose(self, turn: Turn, key: str) -> None:
+        if key == "quit":
+            await quit_compose(turn)
+            return
+        await self._confirm(turn, int(turn.state.data["id"]))
+
+    async def _confirm(self, turn: Turn, draft_id: int) -> None:
+        view = await turn.uow.broadcasts.get(draft_id)
+        if view is None or view.status != Status.DRAFT.value:
+            turn.say(turn.t("broadcast.already_confirmed", id=draft_id))
+            turn.go(WATCH, id=draft_id)
+            await turn.show()
+            return
+        now, draft = self._ctx.clock(), draft_of(turn.state.data)
+        if draft.start is None:
+            draft.expires = None   # "now": the validity counts from the confirmation
+        problems = check_draft(draft, now, known_topics=await turn.uow.topics.active())
+        problem = problems[0] if problems else await may_target(turn, draft.unit_ids,
+                                                                draft.all_units)
+        if problem is not None:
+            refuse(turn, problem)
+            await turn.show()
+            return
+        start = draft.start or now
+        expires = view.expires_at if draft.start else now + (view.expires_at - view.start_at)
+        if not await turn.uow.broadcasts.confirm(draft_id, start, expires):
+            turn.say(turn.t("broadcast.already_confirmed", id=draft_id))
+        else:
+            turn.uow.audit.record(sender_of(turn.member), "broadcast_confirmed", "broadcast",
+                                  str(draft_id))
+            turn.say(turn.t("broadcast.confirmed_now" if draft.start is None
+                            else "broadcast.confirmed_later", id=draft_id, start=local_text(start)))
+        turn.go(WATCH, id=draft_id)
+        if turn.subscriber.channel not in self._ctx.live_status:
+            await turn.show()    # no status message will follow on this channel
+
+    async def free_text(self, turn: Turn, text: str) -> bool:
+        return False
+
+
+async def _unit_names(turn: Turn, unit_ids: list[int], all_units: bool) -> str:
+    if all_units:
+        return turn.t("broadcast.all_units")
+    names = [u.name for u in await turn.uow.units.all() if u.id in set(unit_ids)]
+    return ", ".join(names)
+
+
+def _when(turn: Turn, draft) -> str:
+    if draft.recurrence:
+        return turn.t("broadcast.status.repeats", rule=draft.recurrence,
+                      start=local_text(draft.start))
+    return local_text(draft.start) if draft.start else turn.t("broadcast.now")
+
+
+def _hours(data: dict, draft) -> str:
+    hours = round(int(data.get("valid", 0)) / 3600, 1)
+    return f"{hours:g}"
+
+
+def may_control(turn: Turn, view: BroadcastView, units) -> bool:
+    """The command, the sender, or an officer whose unit covers every commune it targets."""
+    member = turn.member
+    if member is None or not member.active or not member.role.is_staff:
+        return False
+    if member.role.sees_every_unit or view.sender == sender_of(member):
+        return True
+    mine = {u.id for u in leaves_under(member.unit_id, units)} if member.unit_id else set()
+    return not view.all_units and set(view.unit_ids) <= mine
+
+
+class WatchScreen:
+    """The status of one broadcast, with the actions that apply now."""
+
+    step = WATCH
+
+    def __init__(self, ctx: BroadcastContext) -> None:
+        self._ctx = ctx
+
+    async def render(self, turn: Turn) -> Message:
+        view = await self._view(turn)
+        if view is None:
+            return Message(text=turn.t(UnknownBroadcast.key, id=turn.state.data.get("id", 0)),
+                           buttons=((option(self.step, "menu", turn.t("broadcast.button.menu")),),))
+        return watch_message(turn.t, view)
+
+    async def _view(self, turn: Turn) -> BroadcastView | None:
+        view = await turn.uow.broadcasts.get(int(turn.state.data.get("id", 0)))
+        if view is None or not may_control(turn, view, await turn.uow.units.all()):
+            return None
+        return view
+
+    async def choose(self, turn: Turn, key: str) -> None:
+        if key == "menu":
+            await go_main(turn)
+            return
+        view = await self._view(turn)
+        if key in {a.value for a in Action} and view is not None:
+            try:
+                await self._act(turn, view, Action(key))
+            except BulletinProblem as problem:
+                refuse(turn, problem)
+        await turn.show()
+
+    async def _act(self, turn: Turn, view: BroadcastView, action: Action) -> None:
+        target = transition(Status(view.status), action)
+        if not await turn.uow.broadcasts.change(view.id, {s.value for s in allowed_from(action)},
+                                                target.value, self._ctx.clock()):
+            latest = await turn.uow.broadcasts.get(view.id)   # someone else acted first
+            transition(Status(latest.status), action)
+        turn.uow.audit.record(sender_of(turn.member), f"broadcast_{action.value}", "broadcast",
+                              str(view.id))
+        turn.reply.notice = turn.t(f"broadcast.done.{action.value}")
+
+    async def free_text(self, turn: Turn, text: str) -> bool:
+        return False
+
+
+class ListScreen:
+    """Recent broadcasts this person may watch, newest first."""
+
+    step = LIST
+
+    async def render(self, turn: Turn) -> Message:
+        units = await turn.uow.units.all()
+        views = [v for v in await turn.uow.broadcasts.recent(50) if may_control(turn, v, units)]
+        rows = [(option(self.step, f"b.{v.id}", _line(turn, v)),) for v in views[:LIST_SIZE]]
+        rows.append((option(self.step, "menu", turn.t("broadcast.button.menu")),))
+        key = "broadcast.list" if len(rows) > 1 else "broadcast.list_empty"
+        return Message(text=turn.t(key), buttons=tuple(rows))
+
+    async def choose(self, turn: Turn, key: str) -> None:
+        if key == "menu":
+            await go_main(turn)
+            return
+        turn.go(WATCH, id=int(key[2:]))
+        await turn.show()
+
+    async def free_text(self, turn: Turn, text: str) -> bool:
+        return False
+
+
+def _line(turn: Turn, view: BroadcastView) -> str:
+    state = turn.t(f"broadcast.state.{view.status}")
+    return f"#{view.id} · {state} · {local_text(view.start_at)[:10]} · {view.text[:24]}"
+
+
+def refuse_resident(turn: Turn) -> bool:
+    """Residents and team members are told politely that broadcasting is for officers."""
+    member = turn.member
+    if member is not None and member.active and member.role.is_staff:
+        return False
+    refuse(turn, NotAllowed())
+    return True

@@ -1,0 +1,196 @@
+"""The report's figures, summed in the database with portable SQL (SQLite and PostgreSQL).
+
+Queries group by raw unit id (a few hundred rows at most); mapping merged units to their
+successors and rolling up the unit tree happen on those small results. Counts that must not be
+summed up the tree (distinct bulletins, percentiles) are computed per node in SQL, joining a
+small VALUES table of (raw unit, node) pairs.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import (Integer, String, cast, distinct, func, literal, select, text, true,
+                        union_all, values)
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import column
+
+from handlers.domain import EventKind, Role, SubscriberStatus
+from handlers.statistics.assemble import assemble
+from handlers.statistics.figures import (DELIVERY_KINDS, ActivityTotals, ChannelFigures, Counts,
+                                         Figures, MonthFigures, TopicFigures)
+from handlers.statistics.period import Period
+from handlers.statistics.tree import (UNASSIGNED, Scope, Succession, UnitInfo, build_scope,
+                                      rollup, successors)
+from storage.models import LedgerRow as L
+from storage.models import MemberRow, SubscriberRow, TeamRow, UnitRow
+from storage.statistics_tables import ActivityRow, SuccessionRow
+from storage.statistics_tips import TipFigures, add_counts, add_months, categories
+
+FLOWS = {"delivered": "delivered", "delivery_failed": "delivery_failed",
+         "delivery_blocked": "delivery_blocked", "delivery_expired": "delivery_expired",
+         "delivery_out_of_reach": "delivery_out_of_reach", "subscribed": "new_subscribers",
+         "resubscribed": "returned_subscribers", "unsubscribed": "unsubscribed",
+         "blocked": "blocked_bot", "bulletin_viewed": "views",
+         "team_report_submitted": "team_reports"}
+SUBSCRIBER_CHANGE = {"subscribed": 1, "resubscribed": 1, "unsubscribed": -1, "blocked": -1}
+PUBLISHED = EventKind.BULLETIN_PUBLISHED.value
+
+
+class SqlStatistics:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def figures(self, period: Period, unit_slug: str | None = None) -> Figures:
+        units = [UnitInfo(r.id, r.slug, r.name, r.parent_id)
+                 for r in await self._s.scalars(select(UnitRow).order_by(UnitRow.id))]
+        successions = [Succession(r.old_slug, r.new_slug, r.effective)
+                       for r in await self._s.scalars(select(SuccessionRow))]
+        scope = build_scope(units, successors(units, successions, period.end), unit_slug)
+        start, end = period.bounds()
+        await self._roomy_sorts()
+        raw = await self._flows(scope, start, end)
+        await self._subscribers_at(scope, end, raw)
+        await self._teams(scope, raw)
+        await self._activities(scope, period, raw)
+        tips = TipFigures(self._s, scope, start, end)
+        tip_rows, durations = await tips.run(period.month_edges())
+        add_counts(tip_rows, raw)
+        months = await self._months(scope, period)
+        add_months(tip_rows, months)
+        return assemble(
+            period=period, scope=scope, nodes=rollup(scope, raw),
+            bulletins=await self._bulletins_per_node(scope, start, end),
+            durations=durations,
+            topics=await self._topics(scope, start, end),
+            channels=await self._channels(scope, start, end),
+            categories=categories(tip_rows), months=months,
+            generated_at=datetime.now(timezone.utc))
+
+    async def _roomy_sorts(self) -> None:
+        """PostgreSQL only: a year of tips is grouped and ranked in memory rather than on disk
+        (the default 4 MB spills); SET LOCAL ends with this transaction."""
+        if self._s.bind.dialect.name == "postgresql":
+            await self._s.execute(text("SET LOCAL work_mem = '64MB'"))
+
+    def _in_scope(self, unit_column, scope: Scope):
+        return true() if scope.everything else unit_column.in_(scope.raw_ids)
+
+    def _unit_parts(self, scope: Scope) -> list:
+        """Conditions whose union is the scope: its units by id (on ix_ledger_stats_unit an
+        index range per kind, unit and period) and, for the whole area, events without a unit.
+        Named even for the whole area: without them SQLite reads the table for every row."""
+        parts = [L.unit_id.in_(scope.raw_ids)]
+        return parts + [L.unit_id.is_(None)] if scope.everything else parts
+
+    async def _flows(self, scope: Scope, start: datetime, end: datetime) -> dict:
+        rows = await self._s.execute(union_all(*[
+            select(L.kind, L.unit_id, func.sum(L.count)).where(
+                L.kind.in_(FLOWS), L.at >= start, L.at < end, part).group_by(L.kind, L.unit_id)
+            for part in self._unit_parts(scope)]))
+        raw: dict[int | None, Counts] = {}
+        for kind, unit_id, n in rows:
+            counts = raw.setdefault(unit_id, Counts())
+            setattr(counts, FLOWS[kind], getattr(counts, FLOWS[kind]) + int(n))
+        return raw
+
+    async def _subscribers_at(self, scope: Scope, end: datetime, raw: dict) -> None:
+        """Active subscribers now, less the changes after `end` (a past period's end)."""
+        now = await self._s.execute(
+            select(SubscriberRow.unit_id, func.count()).where(
+                SubscriberRow.status == SubscriberStatus.ACTIVE.value,
+                self._in_scope(SubscriberRow.unit_id, scope)).group_by(SubscriberRow.unit_id))
+        at_end = {unit_id: n for unit_id, n in now}
+        later = await self._s.execute(
+            select(L.kind, L.unit_id, func.sum(L.count)).where(
+                L.kind.in_(SUBSCRIBER_CHANGE), L.at >= end, self._in_scope(L.unit_id, scope))
+            .group_by(L.kind, L.unit_id))
+        for kind, unit_id, n in later:
+            at_end[unit_id] = at_end.get(unit_id, 0) - SUBSCRIBER_CHANGE[kind] * int(n)
+        for unit_id, n in at_end.items():
+            # Commune changes after `end` can shift a unit below zero; never report that.
+            raw.setdefault(unit_id, Counts()).subscribers_end += max(n, 0)
+
+    async def _teams(self, scope: Scope, raw: dict) -> None:
+        """Teams and team members on the roster now (the roster keeps no history)."""
+        teams = await self._s.execute(
+            select(TeamRow.unit_id, func.count()).where(
+                TeamRow.active, self._in_scope(TeamRow.unit_id, scope)).group_by(TeamRow.unit_id))
+        for unit_id, n in teams:
+            raw.setdefault(unit_id, Counts()).teams += n
+        unit = func.coalesce(MemberRow.unit_id, TeamRow.unit_id)
+        members = await self._s.execute(
+            select(unit, func.count()).select_from(MemberRow).outerjoin(
+                TeamRow, TeamRow.id == MemberRow.team_id).where(
+                MemberRow.role == Role.TEAM_MEMBER.value, MemberRow.active,
+                self._in_scope(unit, scope)).group_by(unit))
+        for unit_id, n in members:
+            raw.setdefault(unit_id, Counts()).team_members += n
+
+    async def _activities(self, scope: Scope, period: Period, raw: dict) -> None:
+        a = ActivityRow
+        rows = await self._s.execute(
+            select(a.unit_id, a.category, func.count(), func.sum(a.count),
+                   func.sum(func.coalesce(a.attendance, 0)), func.sum(func.coalesce(a.aired, 0)),
+                   func.sum(func.coalesce(a.succeeded, 0))).where(
+                a.current, a.withdrawn.is_(False), a.day >= period.start, a.day <= period.end,
+                self._in_scope(a.unit_id, scope)).group_by(a.unit_id, a.category))
+        for unit_id, category, records, count, attendance, aired, succeeded in rows:
+            totals = ActivityTotals(records, int(count), int(attendance), int(aired),
+                                    int(succeeded))
+            raw.setdefault(unit_id, Counts()).activities[category] = totals
+
+    def _bulletin_key(self):
+        """A bulletin is counted once per broadcast (ref), however many units it addressed."""
+        return func.coalesce(L.ref, literal("#") + cast(L.id, String))
+
+    def _reached(self, scope: Scope):
+        unit = func.coalesce(L.unit_id, UNASSIGNED)
+        return true() if scope.everything else unit.in_(list(scope.reach))
+
+    async def _bulletins_per_node(self, scope: Scope, start: datetime, end: datetime) -> dict:
+        reach = values(column("raw", Integer), column("node", Integer), name="reach").data(
+            scope.pairs(scope.reach)).cte("reach")
+        rows = await self._s.execute(
+            select(reach.c.node, func.count(distinct(self._bulletin_key()))).select_from(L).join(
+                reach, reach.c.raw == func.coalesce(L.unit_id, UNASSIGNED)).where(
+                L.kind == PUBLISHED, L.at >= start, L.at < end).group_by(reach.c.node))
+        return {node: n for node, n in rows}
+
+    async def _topics(self, scope: Scope, start: datetime, end: datetime) -> list[TopicFigures]:
+        published = await self._s.execute(
+            select(L.topic, func.count(distinct(self._bulletin_key()))).where(
+                L.kind == PUBLISHED, L.at >= start, L.at < end, self._reached(scope))
+            .group_by(L.topic))
+        topics = {t: TopicFigures(t, bulletins=n) for t, n in published}
+        deliveries = await self._s.execute(
+            select(L.kind, L.topic, func.sum(L.count)).where(
+                L.kind.in_(DELIVERY_KINDS), L.at >= start, L.at < end,
+                self._in_scope(L.unit_id, scope)).group_by(L.kind, L.topic))
+        for kind, topic, n in deliveries:
+            row = topics.setdefault(topic, TopicFigures(topic))
+            row.delivered += int(n) if kind == "delivered" else 0
+            row.attempted += int(n) if kind in DELIVERY_KINDS[:3] else 0
+        return sorted(topics.values(), key=lambda t: (-t.bulletins, -t.delivered, t.topic or ""))
+
+    async def _channels(self, scope: Scope, start: datetime,
+                        end: datetime) -> list[ChannelFigures]:
+        rows = await self._s.execute(
+            select(L.channel, func.count(distinct(self._bulletin_key()))).where(
+                L.kind == PUBLISHED, L.at >= start, L.at < end, self._reached(scope))
+            .group_by(L.channel))
+        return [ChannelFigures(channel, n) for channel, n in sorted(rows)]
+
+    async def _months(self, scope: Scope, period: Period) -> list[MonthFigures]:
+        edges = period.month_edges()
+        months = [MonthFigures(y, m) for y, m in period.months()]
+        # One index range per month, kind and unit: cheaper than a CASE over every row.
+        parts = [select(literal(i).label("bucket"), L.kind, func.sum(L.count).label("n")).where(
+            L.kind.in_(DELIVERY_KINDS), L.at >= edges[i], L.at < edges[i + 1], part)
+            .group_by(L.kind) for i in range(len(months)) for part in self._unit_parts(scope)]
+        for bucket, kind, n in await self._s.execute(union_all(*parts)):
+            target = months[bucket]
+            if kind == "delivered":
+                target.delivered += int(n)
+            else:
+                target.undelivered += int(n)
+        return months
