@@ -362,3 +362,86 @@ async def test_invites_in_chat_respect_roles(app):
     await resident.onboard()
     await resident.command("moi", "quantri")
     assert "không có quyền" in resident.texts()
+
+
+async def test_inbox_shows_own_unit_and_the_command_sees_all(app):
+    officer = await member(app, "o1", Role.OFFICER, "cao-thuong")
+    command = await member(app, "cmd", Role.COMMAND, "tan-yen")
+    for n in range(6):
+        await tip_flow(Resident(app, f"r{n}"), text=f"Tin báo số {n} ở Cao Thượng")
+    r = Resident(app, "other")
+    await r.command("tobao")
+    await r.press("tiếp tục")
+    await r.press("Cờ bạc")
+    await r.type("an duong")
+    await r.type("Sới bạc ở An Dương")
+    await r.press("Bỏ qua")
+    await r.press("ẩn danh")
+    await r.press("Gửi tin báo")
+    o = Resident(app, officer.user_id)
+    await o.command("tinbao")
+    assert "Có 6 tin báo đang mở" in o.texts()
+    assert len([l for l in o.labels() if l.startswith("🆕 #")]) == 5 and "Trang sau ▶️" in o.labels()
+    await o.press("Trang sau")
+    assert len([l for l in o.labels() if l.startswith("🆕 #")]) == 1
+    c = Resident(app, command.user_id)
+    await c.command("tinbao")
+    assert "Có 7 tin báo đang mở" in c.texts()
+    resident = Resident(app, "r0")
+    await resident.command("tinbao")
+    assert "dành cho cán bộ công an" in resident.texts()
+
+
+async def test_move_note_and_duplicate(app):
+    officer = await member(app, "o1", Role.OFFICER, "cao-thuong")
+    receiver = await member(app, "o2", Role.OFFICER, "viet-lap")
+    await tip_flow(Resident(app, "r1"), text="Tin báo đầu tiên về ma túy")
+    await tip_flow(Resident(app, "r2"), text="Tin báo thứ hai cùng vụ ma túy")
+    first, second = await tips(app)
+    o = Resident(app, officer.user_id)
+    await o.send(Kind.BUTTON, payload=f"tip:note:{first.id}")
+    await o.type("Đã cử tổ công tác xác minh")
+    assert "Đã lưu ghi chú" in o.texts()
+    await o.send(Kind.BUTTON, payload=f"tip:outcome:{second.id}:duplicate")
+    await o.type(f"#{first.label}")
+    assert "Trùng tin khác" in o.texts()
+    await o.send(Kind.BUTTON, payload=f"tip:move:{first.id}")
+    await o.type("viet lap")
+    await o.type("Địa điểm thuộc xã Việt Lập")
+    assert "Đã chuyển tin báo" in o.texts() and "Xã Việt Lập" in o.texts()
+    moved, dup = await tips(app)
+    assert dup.outcome == "duplicate" and dup.duplicate_of == first.id
+    async with app.uow() as uow:
+        unit = await uow.units.by_id(moved.unit_id)
+        notified = list(await uow.session.scalars(select(NotificationRow).where(
+            NotificationRow.chat_id == receiver.user_id)))
+        thread = await uow.tips.thread(first.id)
+        kinds = list(await uow.session.scalars(select(LedgerRow.kind)))
+        uow.session.expunge_all()
+    assert unit.slug == "viet-lap" and moved.taken_by is None and moved.status == "new"
+    assert len(notified) == 1 and "Địa điểm thuộc xã Việt Lập" in notified[0].payload["text"]
+    assert [m.direction for m in thread] == ["note"]
+    assert "tip_moved" in kinds
+    back = Resident(app, officer.user_id)
+    await back.send(Kind.BUTTON, payload=f"tip:take:{first.id}")   # no longer his unit
+    assert back.last.notice == "Đồng chí không có quyền với tin báo này."
+
+
+async def test_a_shared_location_is_routed_by_imported_boundaries(app):
+    square = {"type": "Polygon", "coordinates": [[[106.0, 21.3], [106.2, 21.3], [106.2, 21.5],
+                                                  [106.0, 21.5], [106.0, 21.3]]]}
+    async with app.uow() as uow:
+        assert await uow.units.set_boundary("phuc-hoa", square)
+        await uow.commit()
+    r = Resident(app, "r1")
+    await r.command("tobao")
+    await r.press("tiếp tục")
+    await r.press("Ma túy")
+    await r.send(Kind.LOCATION, location=(21.4, 106.1))
+    assert "thuộc Xã Phúc Hòa" in r.texts()
+    r2 = Resident(app, "r2")
+    await r2.command("tobao")
+    await r2.press("tiếp tục")
+    await r2.press("Ma túy")
+    await r2.send(Kind.LOCATION, location=(10.0, 100.0))
+    assert "Vui lòng chọn thêm xã" in r2.texts()
