@@ -25,11 +25,16 @@ async def member(app, user_id: str, role: Role, unit: str | None, name="Cán b�
     return saved
 
 
-async def tip_flow(r: Resident, text="Có người buôn bán ma túy ở bãi sông", contact=None):
+async def start_tip(r: Resident, category: str = "Ma túy", commune: str = "cao thuong"):
+    """A resident opens the tip flow and gets as far as describing what happened."""
     await r.command("tobao")
     await r.press("tiếp tục")
-    await r.press("Ma túy")
-    await r.type("cao thuong")
+    await r.press(category)
+    await r.type(commune)
+
+
+async def tip_flow(r: Resident, text="Có người buôn bán ma túy ở bãi sông", contact=None):
+    await start_tip(r)
     await r.type(text)
     await r.press("Bỏ qua")
     if contact:
@@ -88,10 +93,7 @@ async def test_unknown_place_goes_to_the_duty_desk(app):
 
 async def test_a_sticker_only_gets_a_clear_answer(app):
     r = Resident(app, "r1")
-    await r.command("tobao")
-    await r.press("tiếp tục")
-    await r.press("Ma túy")
-    await r.type("cao thuong")
+    await start_tip(r)
     await r.send(Kind.MEDIA, media="sticker")
     assert "chỉ đọc được chữ" in r.texts()
     await r.type("Nội dung tin báo đầy đủ")
@@ -102,10 +104,7 @@ async def test_a_sticker_only_gets_a_clear_answer(app):
 
 async def test_forty_photos_keep_ten_and_answer_once_per_album(app):
     r = Resident(app, "r1")
-    await r.command("tobao")
-    await r.press("tiếp tục")
-    await r.press("Ma túy")
-    await r.type("cao thuong")
+    await start_tip(r)
     await r.type("Ảnh chụp điểm mua bán")
     answered = 0
     for album in range(4):
@@ -124,10 +123,7 @@ async def test_forty_photos_keep_ten_and_answer_once_per_album(app):
 
 async def test_an_oversized_file_is_refused_and_said_so(app):
     r = Resident(app, "r1")
-    await r.command("tobao")
-    await r.press("tiếp tục")
-    await r.press("Ma túy")
-    await r.type("cao thuong")
+    await start_tip(r)
     await r.type("Video dài")
     big = Attachment("video", "big", 60 * 1024 * 1024, "video/mp4")
     await r.send(Kind.MEDIA, media="video", attachments=(big,))
@@ -258,10 +254,7 @@ async def test_group_registration_and_strangers_pressing_buttons(app):
 async def test_database_failure_while_submitting_keeps_the_draft(app, monkeypatch):
     from handlers.ports import StorageUnavailable
     r = Resident(app, "r1")
-    await r.command("tobao")
-    await r.press("tiếp tục")
-    await r.press("Ma túy")
-    await r.type("cao thuong")
+    await start_tip(r)
     await r.type("Nội dung tin báo quan trọng")
     await r.press("Bỏ qua")
     await r.press("ẩn danh")
@@ -370,10 +363,7 @@ async def test_inbox_shows_own_unit_and_the_command_sees_all(app):
     for n in range(6):
         await tip_flow(Resident(app, f"r{n}"), text=f"Tin báo số {n} ở Cao Thượng")
     r = Resident(app, "other")
-    await r.command("tobao")
-    await r.press("tiếp tục")
-    await r.press("Cờ bạc")
-    await r.type("an duong")
+    await start_tip(r, "Cờ bạc", "an duong")
     await r.type("Sới bạc ở An Dương")
     await r.press("Bỏ qua")
     await r.press("ẩn danh")
