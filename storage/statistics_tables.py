@@ -58,16 +58,16 @@ STATS_BY_UNIT = Index("ix_ledger_stats_unit", LedgerRow.kind, LedgerRow.unit_id,
                       LedgerRow.count)
 STATS_BY_TOPIC = Index("ix_ledger_stats_topic", LedgerRow.kind, LedgerRow.topic, LedgerRow.at,
                        LedgerRow.unit_id, LedgerRow.count)
-# The tip line's events, whole, for the one grouped pass over a period's tips. SQLite only: it
-# would otherwise fetch every row from the table; PostgreSQL cannot index JSON in a b-tree and
-# is quick without. Partial, so the million deliveries stay out of it; the query must repeat
-# this condition with literal values for SQLite to use it.
+# The tip line's events for the one grouped pass over a period's tips: an index range instead
+# of a scan, partial so the million deliveries stay out of it. PostgreSQL carries `data` along
+# (INCLUDE: JSON has no b-tree order); SQLite fetches it from the table. For SQLite to use a
+# partial index the query must repeat the condition with literal values (storage.statistics_tips).
 TIP_KINDS = ("tip_submitted", "team_report_submitted", "tip_moved", "tip_outcome",
              "tip_escalated", "tip_taken", "tip_closed")
 TIP_KINDS_SQL = "kind IN (" + ", ".join(f"'{k}'" for k in TIP_KINDS) + ")"
 STATS_TIPS = Index("ix_ledger_stats_tips", LedgerRow.kind, LedgerRow.at, LedgerRow.ref,
-                   LedgerRow.unit_id, LedgerRow.topic, LedgerRow.data,
-                   sqlite_where=text(TIP_KINDS_SQL)).ddl_if(dialect="sqlite")
+                   LedgerRow.unit_id, LedgerRow.topic, sqlite_where=text(TIP_KINDS_SQL),
+                   postgresql_where=text(TIP_KINDS_SQL), postgresql_include=["data"])
 
 
 async def sync_successions(session, specs) -> set[str]:

@@ -19,7 +19,7 @@ SHEETS = (("summary", ("summary", "months")), ("units", ("units",)),
           ("activities", ("activities",)))
 HEADER = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-MAX_WIDTH = 60
+MAX_WIDTH, HEADER_WIDTH = 60, 16
 
 
 def workbook(figures: Figures, labels: Labels) -> bytes:
@@ -31,7 +31,7 @@ def workbook(figures: Figures, labels: Labels) -> bytes:
         row = _heading(sheet, figures, labels) if sheet_key == "summary" else 1
         for index, key in enumerate(keys):
             row = _write(sheet, tables[key], row, freeze=index == 0) + 1
-        _widths(sheet)
+        _widths(sheet, (1, 2) if sheet_key == "summary" else ())
         if sheet_key == "summary":
             _narrative(sheet, figures, labels, row)
     out = io.BytesIO()
@@ -80,15 +80,17 @@ def _write(sheet: Worksheet, table: Table, row: int, *, freeze: bool) -> int:
     return row + 1
 
 
-def _widths(sheet: Worksheet) -> None:
-    """Wide enough for the longest value of each column (titles excepted; the narrative is
-    written afterwards and wraps)."""
+def _widths(sheet: Worksheet, skip: tuple[int, ...]) -> None:
+    """Wide enough for each column's longest value; headers wrap, so they ask for at most
+    HEADER_WIDTH. Rows in `skip` (the summary's title lines) and the narrative do not count."""
     widths: dict[int, int] = {}
     for row in sheet.iter_rows():
         for cell in row:
-            if cell.value is None or cell.row in (1, 2):
+            if cell.value is None or cell.row in skip:
                 continue
             shown = len(f"{cell.value:,}") if isinstance(cell.value, int) else len(str(cell.value))
+            if cell.font.bold:
+                shown = min(shown, HEADER_WIDTH)
             widths[cell.column] = max(widths.get(cell.column, 8), shown + 2)
     for column, width in widths.items():
         sheet.column_dimensions[get_column_letter(column)].width = min(width, MAX_WIDTH)

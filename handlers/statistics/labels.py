@@ -78,7 +78,8 @@ class Labels:
         return self._named(slug, "stats.act.category.{}")
 
     def channel(self, slug: str | None) -> str:
-        return self._named(slug, "stats.channel.{}")
+        """A bulletin published without a channel went out on every channel."""
+        return self._named(slug, "stats.channel.{}") if slug else self.t("stats.channel.all")
 
     def _named(self, slug: str | None, *patterns: str) -> str:
         if not slug:

@@ -167,3 +167,20 @@ async def test_directory_replaces_are_idempotent(app, known_ledger, tmp_path):
         rows = list(await uow.session.execute(select(
             SuccessionRow.old_slug, SuccessionRow.new_slug, SuccessionRow.effective)))
     assert rows == [("phuc-hoa", "tan-phuc", date(2025, 7, 1))]
+
+
+async def test_a_broadcast_to_several_communes_counts_once(app):
+    """The broadcast engine writes one bulletin_published per target commune, no channel."""
+    ids = await known.unit_ids(app)
+    async with app.uow() as uow:
+        ledger = known.Ledger(uow.session, ids)
+        for unit in ("cao-thuong", "nha-nam", "an-duong"):
+            ledger.event("bulletin_published", known.local(6, 3), unit, topic="fraud", ref="17",
+                         channel="")
+        await uow.commit()
+    f = await figures(app)
+    assert f.total.bulletins == 1 and row(f, "tan-yen").bulletins == 1
+    assert row(f, "nha-nam").bulletins == 1 and "cao-xa" not in [u.slug for u in f.units]
+    assert [(c.channel, c.bulletins) for c in f.channels] == [("", 1)]
+    from handlers.statistics.labels import Labels
+    assert Labels(app.catalog).channel("") == "Mọi kênh"

@@ -52,15 +52,14 @@ def upgrade() -> None:
     op.create_index('ix_ledger_stats_unit', 'ledger_events', ['kind', 'unit_id', 'at', 'count'])
     op.create_index('ix_ledger_stats_topic', 'ledger_events',
                     ['kind', 'topic', 'at', 'unit_id', 'count'])
-    if op.get_bind().dialect.name == 'sqlite':
-        op.create_index('ix_ledger_stats_tips', 'ledger_events',
-                        ['kind', 'at', 'ref', 'unit_id', 'topic', 'data'],
-                        sqlite_where=sa.text(TIP_KINDS_SQL))
+    op.create_index('ix_ledger_stats_tips', 'ledger_events',
+                    ['kind', 'at', 'ref', 'unit_id', 'topic'],
+                    sqlite_where=sa.text(TIP_KINDS_SQL), postgresql_where=sa.text(TIP_KINDS_SQL),
+                    postgresql_include=['data'])
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == 'sqlite':
-        op.drop_index('ix_ledger_stats_tips', table_name='ledger_events')
+    op.drop_index('ix_ledger_stats_tips', table_name='ledger_events')
     op.drop_index('ix_ledger_stats_topic', table_name='ledger_events')
     op.drop_index('ix_ledger_stats_unit', table_name='ledger_events')
     op.drop_table('unit_successions')
