@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import Bot, Message as TgMessage
 
+from bot.telegram.exif import clean_image_document
 from bot.telegram.translate import markup
 from handlers.messages import Attachment, Message
 from handlers.text import split_text
@@ -15,6 +16,11 @@ _SENDERS = {"photo": "send_photo", "video": "send_video", "voice": "send_voice",
 
 
 async def send_attachment(bot: Bot, chat_id: int | str, item: Attachment, protect: bool) -> None:
+    if item.kind == "document" and item.mime.startswith("image/") and protect:
+        cleaned = await clean_image_document(bot, item.ref)
+        if cleaned is not None:
+            await bot.send_document(chat_id, cleaned, protect_content=True)
+            return
     method = getattr(bot, _SENDERS.get(item.kind, "send_document"))
     await method(chat_id, item.ref, protect_content=protect)
 

@@ -109,3 +109,56 @@ async def test_anonymous_tip_from_resident_to_officer_and_back(app, database_url
     assert actions == ["submitted", "denied", "taken", "asked", "answered", "outcome", "closed"]
     assert kinds == ["tip_started", "tip_submitted", "tip_routed", "tip_taken", "followup_sent",
                      "followup_answered", "tip_outcome", "tip_closed"]
+
+
+def jpeg_with_gps() -> bytes:
+    import io
+
+    from PIL import Image
+    image = Image.new("RGB", (64, 48), (120, 30, 30))
+    exif = image.getexif()
+    exif[0x8825] = {1: "N", 2: (21.0, 21.0, 30.0), 3: "E", 4: (106.0, 7.0, 12.0)}  # GPS
+    exif[0x013B] = "Nguyen Van Nguoi Bao"                                        # Artist
+    out = io.BytesIO()
+    image.save(out, format="JPEG", exif=exif.tobytes())
+    return out.getvalue()
+
+
+async def test_an_image_sent_as_a_file_reaches_officers_without_its_metadata(
+        app, database_url, api):
+    import io
+
+    from PIL import Image
+    original = jpeg_with_gps()
+    assert Image.open(io.BytesIO(original)).getexif()
+    async with running_bot(database_url, api):
+        await join(api, app, OFFICER, Role.OFFICER, "cao-thuong", "Trung úy Nguyễn Văn An")
+        await onboard(api, RESIDENT, "Cao Thượng")
+        api.user_sends(RESIDENT, "/tobao")
+        safety = await api.wait_for(RESIDENT, has("Trước khi gửi tin báo"))
+        api.user_presses(RESIDENT, safety.message_id, button(safety, "tiếp tục"))
+        category = await api.wait_for(RESIDENT, has("liên quan đến việc gì"))
+        api.user_presses(RESIDENT, category.message_id, button(category, "Cờ bạc"))
+        await api.wait_for(RESIDENT, has("xảy ra ở đâu"))
+        api.user_sends(RESIDENT, "cao thuong")
+        await api.wait_for(RESIDENT, has("mô tả sự việc"))
+        api.user_sends(RESIDENT, "Ảnh chụp sới bạc tối qua")
+        media = await api.wait_for(RESIDENT, has("gửi kèm ảnh"))
+        api.user_sends(RESIDENT, document=True,
+                       document_file=(original, "IMG_2024.jpg", "image/jpeg"))
+        media = await api.wait_for(RESIDENT, has("gửi kèm ảnh"))
+        api.user_presses(RESIDENT, media.message_id, button(media, "Xong"))
+        contact = await api.wait_for(RESIDENT, has("để lại số điện thoại"))
+        api.user_presses(RESIDENT, contact.message_id, button(contact, "ẩn danh"))
+        confirm = await api.wait_for(RESIDENT, has("Kiểm tra lại tin báo"))
+        api.user_presses(RESIDENT, confirm.message_id, button(confirm, "Gửi tin báo"))
+        await api.wait_for(OFFICER, has("Tin báo #"), timeout=10)
+        await api.wait_idle()
+    [upload] = [c for c in api.calls_of("sendDocument") if c.status == 200]
+    sent = [m for m in api.messages_to(OFFICER) if m.document]
+    assert sent and sent[0].protect_content
+    relayed = api.file_bytes(sent[0].document)
+    assert relayed != original
+    cleaned = Image.open(io.BytesIO(relayed))
+    assert cleaned.size == (64, 48) and not cleaned.getexif()
+    assert b"Nguyen Van Nguoi Bao" not in relayed

@@ -92,8 +92,12 @@ class PeopleMixin:
                                 entities=msg.get("entities", [])))
         return msg
 
-    def _media(self, kind: str) -> Any:
+    def _media(self, kind: str, upload: tuple[bytes, str, str] | None = None) -> Any:
         ext = {"photo": "jpg", "sticker": "webp", "voice": "oga", "video": "mp4", "document": "pdf"}[kind]
+        if upload is not None:                       # (bytes, file name, mime type) of a document
+            f = self._new_file(upload[0], f"{kind}s", upload[1].rsplit(".", 1)[-1])
+            return {"file_id": f["file_id"], "file_unique_id": f["file_unique_id"],
+                    "file_size": f["file_size"], "file_name": upload[1], "mime_type": upload[2]}
         f = self._new_file(b"\xff\xd8\xff\xe0fake-" + kind.encode() + secrets.token_bytes(16), f"{kind}s", ext)
         base = {"file_id": f["file_id"], "file_unique_id": f["file_unique_id"], "file_size": f["file_size"]}
         if kind == "photo":
@@ -111,7 +115,8 @@ class PeopleMixin:
                    voice: bool = False, video: bool = False, document: bool = False,
                    location: tuple[float, float] | None = None, caption: str | None = None,
                    media_group_id: str | None = None, contact: str | None = None,
-                   reply_to: int | None = None) -> dict:
+                   reply_to: int | None = None,
+                   document_file: tuple[bytes, str, str] | None = None) -> dict:
         """A user writes to the bot in the private chat; returns the queued Update.
 
         A user who had blocked the bot unblocks it first (a my_chat_member update kicked->member is queued).
@@ -126,7 +131,7 @@ class PeopleMixin:
         for kind, on in (("sticker", sticker), ("photo", photo), ("voice", voice), ("video", video),
                          ("document", document)):
             if on:
-                extra[kind] = self._media(kind)
+                extra[kind] = self._media(kind, document_file if kind == "document" else None)
         if location is not None:
             extra["location"] = {"latitude": float(location[0]), "longitude": float(location[1])}
         if contact is not None:
