@@ -6,7 +6,7 @@ import asyncio
 import sys
 from pathlib import Path
 
-from pydantic import ValidationError
+from pydantic import SecretStr, ValidationError
 
 from config.settings import Settings, describe_error
 
@@ -50,13 +50,20 @@ def main(argv: list[str] | None = None) -> None:
     except ValidationError as error:
         sys.exit(describe_error(error))
     from bot import logs
-    token = settings.telegram_token.get_secret_value() if settings.telegram_token else ""
     level = "WARNING" if args.command in QUIET else settings.log_level
-    logs.configure(level, [token])
+    logs.configure(level, log_secrets(settings))
     try:
         asyncio.run(_dispatch(args, settings))
     except KeyboardInterrupt:
         pass
+
+
+def log_secrets(settings: Settings) -> list[str]:
+    """Every configured secret setting (Telegram and Zalo tokens, the OA's app secret and secret
+    key, webhook secrets, the sealing key): the log formatter scrubs each from every line."""
+    values = (getattr(settings, name) for name in type(settings).model_fields)
+    return [value.get_secret_value() for value in values
+            if isinstance(value, SecretStr) and value.get_secret_value()]
 
 
 async def _dispatch(args: argparse.Namespace, settings: Settings) -> None:

@@ -57,6 +57,8 @@ async def run(app: App, stop: asyncio.Event | None = None) -> None:
             broadcasting.add_telegram(application.bot)
         if zalo is not None:
             await zalo.start()
+            drains.extend(_zalo_notifications(app, zalo, stop))
+            broadcasting.add_zalo(zalo)                 # bulletins on Zalo (issue 6)
         broadcasting.start()
         await stop.wait()
     finally:
@@ -99,6 +101,15 @@ def _telegram_notifications(app: App, application, stop: asyncio.Event) -> async
     def sender(outbox):
         return TelegramNotificationSender(application.bot, outbox, app.sealer)
     return start_notification_drain(app, "telegram", sender, stop)
+
+
+def _zalo_notifications(app: App, zalo, stop: asyncio.Event) -> list[asyncio.Task]:
+    """One notifications drain per configured Zalo product ("zalo_oa", "zalo_bot")."""
+    from bot.notifications import start_notification_drain
+    from bot.zalo.notifier import notification_senders
+
+    return [start_notification_drain(app, channel, sender, stop)
+            for channel, sender in notification_senders(app, zalo).items()]
 
 
 async def _stop_telegram(application) -> None:

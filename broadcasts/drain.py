@@ -6,8 +6,8 @@ import logging
 from datetime import timedelta
 
 from broadcasts.clock import Clock
-from broadcasts.errors import (ChatNotFound, FloodWait, PermanentSendError, RecipientGone,
-                               SendError, TransientSendError)
+from broadcasts.errors import (ChatNotFound, FloodWait, OutOfReach, PermanentSendError,
+                               RecipientGone, SendError, TransientSendError)
 from broadcasts.pacing import AdaptiveRate, ChatSpacing, TokenBucket
 from broadcasts.ports import DrainStats, Gate, OnBlocked, Outbox, OutboxItem, Sender
 
@@ -166,6 +166,9 @@ class Drain:
                 await self._retry(item, self._backoff_base, CHAT_NOT_FOUND)
             case TransientSendError():
                 await self._transient(item, str(exc) or type(exc).__name__)
+            case OutOfReach():
+                await self._outbox.mark_unreached(item.id, exc.reason)
+                self.stats.unreached += 1
             case PermanentSendError():
                 await self._fail(item, exc.reason)
             case _:

@@ -36,3 +36,8 @@ class PermanentSendError(SendError):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+class OutOfReach(PermanentSendError):
+    """The channel may not message this recipient now (e.g. outside Zalo's reply window): not
+    attempted, not retried, and counted as out of reach with the reason, not as a failure."""

@@ -45,6 +45,11 @@ class Outbox(Protocol):
         """'sending' → 'failed' with the reason; never retried."""
         ...
 
+    async def mark_unreached(self, item_id: int, reason: str) -> None:
+        """'sending' → 'unreached' with the reason: the channel may not reach this recipient now
+        (e.g. outside Zalo's reply window); never retried, counted apart from failures."""
+        ...
+
     async def retry_later(self, item_id: int, not_before: datetime, reason: str) -> None:
         """'sending' → 'pending' with attempts + 1, last_error = reason, not_before."""
         ...
@@ -86,6 +91,7 @@ class DrainStats:
     retried: int = 0
     flood_waits: int = 0
     withheld: int = 0   # claimed, then given back unsent: their broadcast stopped meanwhile
+    unreached: int = 0  # not attempted: out of the channel's reach (Zalo's reply window)
 
     def __iadd__(self, other: DrainStats) -> DrainStats:
         for f in fields(self):
@@ -94,8 +100,8 @@ class DrainStats:
 
     @property
     def finished(self) -> int:
-        """Rows that reached a final state (sent, blocked or failed)."""
-        return self.sent + self.blocked + self.failed
+        """Rows that reached a final state (sent, blocked, failed or unreached)."""
+        return self.sent + self.blocked + self.failed + self.unreached
 
 
 class BroadcastView(Protocol):
@@ -121,6 +127,7 @@ class BroadcastView(Protocol):
     blocked: int
     expired: int
     pending: int       # pending or sending now
+    unreached: int     # not sent: out of the channel's reach (outside Zalo's reply window)
     rate: float        # measured messages per second (0 until the status reporter measures it)
     fanout_done: bool
 

@@ -23,7 +23,7 @@ class TextLimit:
 TELEGRAM_TEXT = TextLimit(4096, utf16_len)
 TELEGRAM_CAPTION = TextLimit(1024, utf16_len)
 ZALO_TEXT = TextLimit(2000, len)
-CHANNEL_TEXT_LIMITS = {"telegram": TELEGRAM_TEXT, "zalo": ZALO_TEXT}
+CHANNEL_TEXT_LIMITS = {"telegram": TELEGRAM_TEXT, "zalo_oa": ZALO_TEXT, "zalo_bot": ZALO_TEXT}
 
 # Preferred cut points, coarsest first; a cut goes just after the separator, so joining the parts
 # gives back the text exactly.

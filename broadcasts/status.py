@@ -36,6 +36,8 @@ def status_text(t: Translate, view: BroadcastView) -> str:
     else:
         lines.append(t("broadcast.status.counts", sent=view.sent, total=_total(view),
                        failed=view.failed, blocked=view.blocked, expired=view.expired))
+        if getattr(view, "unreached", 0):
+            lines.append(t("broadcast.status.unreached", count=view.unreached))
         lines.append(t("broadcast.status.pace", rate=f"{view.rate:.1f}", left=_left(view)))
     if view.photo_error:
         lines.append(t("broadcast.status.photo_rejected"))

@@ -62,7 +62,8 @@ class BroadcastRow(Base):
 
 
 class OutboxRow(Base):
-    """One delivery of one broadcast to one chat: pending -> sending -> sent|failed|blocked."""
+    """One delivery of one broadcast to one chat: pending -> sending -> sent|failed|blocked|
+    unreached (not attempted: outside Zalo's reply window)."""
 
     __tablename__ = "broadcast_outbox"
     __table_args__ = (UniqueConstraint("broadcast_id", "channel", "chat_id"),

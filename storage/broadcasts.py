@@ -67,10 +67,11 @@ class BroadcastInfo:
     blocked: int = 0
     expired: int = 0
     pending: int = 0
+    unreached: int = 0     # out of the channel's reach (Zalo's reply window); live counts only
 
 
 _COLUMNS = [f.name for f in fields(BroadcastInfo) if f.name not in
-            ("total", "sent", "failed", "blocked", "expired", "pending")]
+            ("total", "sent", "failed", "blocked", "expired", "pending", "unreached")]
 
 
 def info_of(row: BroadcastRow, counts: dict[str, int] | None = None) -> BroadcastInfo:
@@ -86,6 +87,7 @@ def info_of(row: BroadcastRow, counts: dict[str, int] | None = None) -> Broadcas
     info.sent, info.failed = counts.get("sent", 0), counts.get("failed", 0)
     info.blocked, info.expired = counts.get("blocked", 0), counts.get("expired", 0)
     info.pending = counts.get("pending", 0) + counts.get("sending", 0)
+    info.unreached = counts.get("unreached", 0)
     info.total = max(row.total, sum(counts.values()))
     return info
 

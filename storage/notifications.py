@@ -51,6 +51,10 @@ class SqlNotificationOutbox:
     async def mark_failed(self, item_id: int, reason: str) -> None:
         await self._set(item_id, state="failed", last_error=reason[:200])
 
+    async def mark_unreached(self, item_id: int, reason: str) -> None:
+        """Held, not attempted: the channel may not reach this person now (Zalo's window)."""
+        await self._set(item_id, state="unreached", last_error=reason[:200])
+
     async def retry_later(self, item_id: int, not_before: datetime, reason: str) -> None:
         async with self._sessions() as session:
             await session.execute(update(NotificationRow).where(

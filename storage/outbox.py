@@ -74,6 +74,10 @@ class SqlOutbox:
         await self._writer.record(Outcome(item_id, "failed", EventKind.DELIVERY_FAILED,
                                           error=reason[:200]))
 
+    async def mark_unreached(self, item_id: int, reason: str) -> None:
+        await self._writer.record(Outcome(item_id, "unreached", EventKind.DELIVERY_OUT_OF_REACH,
+                                          error=reason[:200]))
+
     async def retry_later(self, item_id: int, not_before: datetime, reason: str) -> None:
         await self._writer.record(Outcome(item_id, "pending", error=reason[:200],
                                           not_before=not_before))

@@ -27,13 +27,15 @@ _RETRY = (update(_OUTBOX).where(_OUTBOX.c.id == bindparam("b_id"), _OUTBOX.c.sta
           .values(state="pending", attempts=_OUTBOX.c.attempts + 1, claimed_at=None,
                   not_before=bindparam("b_not_before"), last_error=bindparam("b_error")))
 
+_WITH_REASON = ("failed", "unreached")     # final states whose ledger row says why
+
 
 @dataclass
 class Outcome:
     """One row's outcome: a final state (with its ledger kind) or a retry."""
 
     item_id: int
-    state: str                        # sent | blocked | failed | pending (a retry)
+    state: str                        # sent | blocked | failed | unreached | pending (retry)
     kind: EventKind | None = None
     message_ref: str | None = None
     error: str | None = None
@@ -94,7 +96,7 @@ class OutcomeWriter:
             ledger.append(dict(at=now, kind=o.kind.value, channel=row.channel,
                                unit_id=row.unit_id, topic=await self._topic(s, row.broadcast_id),
                                ref=str(row.broadcast_id), count=1,
-                               data={"reason": o.error} if o.state == "failed" else None))
+                               data={"reason": o.error} if o.state in _WITH_REASON else None))
         await s.execute(LedgerRow.__table__.insert(), ledger)
 
     async def _topic(self, s: AsyncSession, broadcast_id: int) -> str | None:

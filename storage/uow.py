@@ -32,6 +32,7 @@ REPOSITORIES = {
     "zalo_tokens": "storage.zalo:SqlZaloTokens",
     "zalo_interactions": "storage.zalo:SqlZaloInteractions",
     "zalo_outbound": "storage.zalo:SqlZaloOutbound",
+    "zalo_offers": "storage.zalo:SqlZaloOffers",
 }
 _CLASSES: dict[str, type] = {}
 

@@ -1,16 +1,16 @@
-"""Repositories of the Zalo channel: the OA token pair, interactions, bulletin receipts."""
+"""Repositories of the Zalo channel: the OA token pair, interactions, bulletin receipts, offers."""
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import utcnow
-from storage.zalo_tables import ZaloInteractionRow, ZaloOutboundRow, ZaloTokenRow
+from storage.zalo_tables import ZaloInteractionRow, ZaloOfferRow, ZaloOutboundRow, ZaloTokenRow
 
 
 def as_utc(value: datetime | None) -> datetime | None:
@@ -109,3 +109,34 @@ class SqlZaloOutbound:
                 fresh.append(Receipt(row.msg_id, row.user_id, row.ref))
         await self._s.flush()
         return fresh
+
+
+class SqlZaloOffers:
+    """The sealed choices of the last message a Zalo user was sent (None: it offered none)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def put(self, channel: str, user_id: str, sealed: str | None, at: datetime) -> None:
+        if sealed is None:
+            await self._s.execute(delete(ZaloOfferRow).where(
+                ZaloOfferRow.channel == channel, ZaloOfferRow.user_id == user_id))
+            return
+        statement = _insert(self._s)(ZaloOfferRow).values(
+            channel=channel, user_id=user_id, sealed=sealed, offered_at=at)
+        statement = statement.on_conflict_do_update(
+            index_elements=["channel", "user_id"],
+            set_={"sealed": statement.excluded.sealed,
+                  "offered_at": statement.excluded.offered_at})
+        await self._s.execute(statement)
+
+    async def get(self, channel: str, user_id: str, since: datetime) -> str | None:
+        return await self._s.scalar(select(ZaloOfferRow.sealed).where(
+            ZaloOfferRow.channel == channel, ZaloOfferRow.user_id == user_id,
+            ZaloOfferRow.offered_at >= since))
+
+    async def purge(self, before: datetime) -> int:
+        """Forget offers older than the reply window: nobody can answer them any more."""
+        result = await self._s.execute(delete(ZaloOfferRow).where(
+            ZaloOfferRow.offered_at < before))
+        return result.rowcount or 0

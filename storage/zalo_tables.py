@@ -1,4 +1,5 @@
-"""Tables of the Zalo channel: OA tokens, each user's last interaction, bulletin message ids."""
+"""Tables of the Zalo channel: OA tokens, each user's last interaction, bulletin message ids,
+the choices a person was last offered."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -6,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import DateTime, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models import Base, utcnow
+from storage.models import Base, UtcDateTime, utcnow
 
 
 class ZaloTokenRow(Base):
@@ -45,3 +46,17 @@ class ZaloOutboundRow(Base):
     sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     received_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ZaloOfferRow(Base):
+    """The choices of the last message the bot sent a Zalo user, sealed (they may name a tip).
+
+    Zalo has no callback buttons: a tap or a typed number comes back as text, and is matched
+    against what the person last saw (bot/zalo/offers.py). Void after the reply window.
+    """
+
+    __tablename__ = "zalo_offers"
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    sealed: Mapped[str] = mapped_column(Text)
+    offered_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)

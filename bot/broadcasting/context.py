@@ -10,6 +10,10 @@ def broadcast_channels(settings: Settings) -> list[str]:
     channels = []
     if settings.telegram_token is not None:
         channels.append("telegram")
+    if settings.zalo_oa_enabled:       # issue 6: one drain per configured Zalo product
+        channels.append("zalo_oa")
+    if settings.zalo_bot_enabled:
+        channels.append("zalo_bot")
     return channels
 
 

@@ -106,6 +106,32 @@ class Broadcasting:
         lease = DrainLease(app.engine, "telegram", holder_name(), settings.broadcast_lease)
         self.supervisors["telegram"] = DrainSupervisor(lease, outbox, make_drain, [reporter.run])
 
+    def add_zalo(self, zalo) -> None:
+        """A drain per configured Zalo product ("zalo_oa", "zalo_bot"), each paced at
+        BOT_ZALO_RATE with its own lease; the OA sender skips residents outside the window."""
+        from bot.zalo.broadcast_sender import broadcast_senders
+
+        app, settings = self._app, self._settings
+        clock, rate = SystemClock(), settings.zalo_rate
+        outbox = SqlOutbox(app.engine, OutboxItem)
+        buckets = {channel: TokenBucket(rate, max(1, round(rate / 10)), clock)
+                   for channel in ("zalo_oa", "zalo_bot")}
+        gate = RunningGate(lambda: outbox.running(datetime.now(timezone.utc)), clock)
+        for channel, sender in broadcast_senders(app, zalo, outbox, buckets).items():
+            bucket = buckets[channel]
+            spacing = ChatSpacing(1.0, clock=clock)
+            policy = AdaptiveRate(rate, clock=clock, floor=min(1.0, rate))
+
+            def make_drain(channel=channel, sender=sender, bucket=bucket, spacing=spacing,
+                           policy=policy) -> Drain:
+                return Drain(outbox, sender, bucket, spacing, clock, channel=channel,
+                             batch_size=max(50, int(rate * 2)), rate_policy=policy, gate=gate,
+                             concurrency=settings.broadcast_concurrency,
+                             on_blocked=self._blocked)
+
+            lease = DrainLease(app.engine, channel, holder_name(), settings.broadcast_lease)
+            self.supervisors[channel] = DrainSupervisor(lease, outbox, make_drain)
+
     async def _blocked(self, item: OutboxItem) -> None:
         await self._app.presence.blocked(item.channel, item.chat_id)
 

@@ -6,18 +6,22 @@ import logging
 from datetime import datetime, timezone
 
 from bot.app import App
+from bot.zalo import offers
 from bot.zalo.bot_api import BotApiClient
 from bot.zalo.conversation import answer, take_in, translator
 from bot.zalo.errors import ZaloApiError, ZaloUnavailable
+from bot.zalo.oa_events import file_link
 from bot.zalo.render import bot_texts
 from bot.zalo.serial import SerialWork
-from handlers.messages import Inbound, Kind, Reply
+from handlers.messages import Attachment, Inbound, Kind, Reply
 
 log = logging.getLogger(__name__)
 CHANNEL = "zalo_bot"
 POLL_WAIT = 30
 MEDIA = {"message.image.received": "photo", "message.sticker.received": "sticker",
          "message.voice.received": "voice", "message.unsupported.received": "other"}
+# Where each kind of file's link is (`photo` is the older name of `photo_url`).
+FILE_FIELDS = {"photo": ("photo_url", "photo"), "voice": ("voice_url", "url")}
 
 
 def parse_update(update: dict) -> tuple[str, Inbound] | None:
@@ -37,8 +41,17 @@ def parse_update(update: dict) -> tuple[str, Inbound] | None:
     if name in MEDIA:
         caption = message.get("caption") if isinstance(message.get("caption"), str) else ""
         return message_id, Inbound(channel=CHANNEL, user_id=chat_id, kind=Kind.MEDIA,
-                                   media=MEDIA[name], text=caption)
+                                   media=MEDIA[name], text=caption,
+                                   attachments=attachments(MEDIA[name], message))
     return message_id, _text(chat_id, text)
+
+
+def attachments(kind: str, message: dict) -> tuple[Attachment, ...]:
+    """A photo (or voice note) by its link; a missing or strange link means no file."""
+    for field in FILE_FIELDS.get(kind, ()):
+        if url := file_link(message.get(field)):
+            return (Attachment(kind=kind, ref=url),)
+    return ()
 
 
 def _text(chat_id: str, text: str) -> Inbound:
@@ -74,17 +87,22 @@ class BotChannel:
             log.info("zalo bot duplicate ignored")
             return
         await self._typing(inbound.user_id)
+        inbound = await offers.resolve(self._app, inbound)      # a typed choice is a press
         await self.render(inbound.user_id, await answer(self._app, inbound))
 
     async def render(self, chat_id: str, reply: Reply) -> bool:
         t = await translator(self._app, CHANNEL, chat_id)
-        for message in reply.messages:
-            for text in bot_texts(message, t):
-                try:
+        shown = []
+        try:
+            for message in reply.messages:
+                for text in bot_texts(message, t):
                     await self._client.send_message(chat_id, text)
-                except (ZaloApiError, ZaloUnavailable) as error:
-                    log.warning("zalo bot reply not sent", extra={"error": str(error)[:120]})
-                    return False
+                shown.append(message)
+        except (ZaloApiError, ZaloUnavailable) as error:
+            log.warning("zalo bot reply not sent", extra={"error": str(error)[:120]})
+            return False
+        finally:
+            await offers.remember(self._app, CHANNEL, chat_id, shown)
         return True
 
     async def _typing(self, chat_id: str) -> None:

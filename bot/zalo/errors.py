@@ -1,8 +1,8 @@
 """Zalo failures as types, and their translation into the broadcast engine's send outcomes."""
 from __future__ import annotations
 
-from broadcasts.errors import (ChatNotFound, FloodWait, PermanentSendError, RecipientGone,
-                               SendError, TransientSendError)
+from broadcasts.errors import (ChatNotFound, FloodWait, OutOfReach, PermanentSendError,
+                               RecipientGone, SendError, TransientSendError)
 
 # OA Open API error codes (envelope `error`), see shared/platforms/zalo.md.
 OA_RATE_LIMIT = -32
@@ -30,11 +30,12 @@ class ZaloUnavailable(Exception):
     """No usable answer: network trouble, a timeout, a 5xx, a body that is not the envelope."""
 
 
-class OutsideWindow(PermanentSendError):
+class OutsideWindow(OutOfReach):
     """The OA may not message this user: no interaction within the reply window (-230/-232).
 
-    A distinct outcome, not a failure of ours: the drain records it as a final 'failed' row with
-    the reason `zalo_outside_window`, which the statistics count as "out of reach on Zalo".
+    A distinct outcome, not a failure of ours: the drain records it as a final 'unreached' row
+    with the reason `zalo_outside_window` and one delivery_out_of_reach ledger event, which the
+    statistics count as "out of reach on Zalo".
     It is never retried (only the user writing to the OA again reopens the window).
     """
 

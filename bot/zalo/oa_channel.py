@@ -6,6 +6,7 @@ import logging
 from datetime import datetime, timezone
 
 from bot.app import App
+from bot.zalo import offers
 from bot.zalo.conversation import answer, take_in, translator
 from bot.zalo.errors import ZaloApiError, ZaloUnavailable
 from bot.zalo.oa_api import OAClient
@@ -53,21 +54,26 @@ class OAChannel:
         elif event.receipt is not None:
             await self._record_receipt(*event.receipt, at=event.at)
         elif event.inbound is not None:
-            reply = await answer(self._app, event.inbound)
+            inbound = await offers.resolve(self._app, event.inbound)   # a tap is a press
+            reply = await answer(self._app, inbound)
             await self.render(event.user_id, reply)
 
     async def render(self, user_id: str, reply: Reply) -> bool:
         """Send every message of a reply, in order; False if Zalo refused one."""
         t = await translator(self._app, CHANNEL, user_id)
-        for message in reply.messages:
-            for payload in oa_messages(message, t):
-                try:
+        shown = []
+        try:
+            for message in reply.messages:
+                for payload in oa_messages(message, t):
                     await self._client.send(user_id, payload)
-                except (ZaloApiError, ZaloUnavailable) as error:
-                    # -213 (not a follower) or -230 on a reply: the person still sees nothing
-                    # more from this turn; their next message starts a new one.
-                    log.warning("zalo oa reply not sent", extra={"error": str(error)[:120]})
-                    return False
+                shown.append(message)
+        except (ZaloApiError, ZaloUnavailable) as error:
+            # -213 (not a follower) or -230 on a reply: the person still sees nothing
+            # more from this turn; their next message starts a new one.
+            log.warning("zalo oa reply not sent", extra={"error": str(error)[:120]})
+            return False
+        finally:
+            await offers.remember(self._app, CHANNEL, user_id, shown)
         return True
 
     async def push(self, user_id: str, reply: Reply) -> Push:

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import hashlib
+import mimetypes
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from handlers.messages import Inbound, Kind
+from handlers.messages import Attachment, Inbound, Kind
 
 CHANNEL = "zalo_oa"
 MEDIA = {"user_send_image": "photo", "user_send_gif": "animation", "user_send_file": "document",
@@ -14,6 +15,11 @@ MEDIA = {"user_send_image": "photo", "user_send_gif": "animation", "user_send_fi
          "user_send_business_card": "contact"}
 RECEIPTS = {"user_received_message": "received", "user_seen_message": "seen"}
 MAX_ID = 64
+# Events whose attachments are files a tip can keep, and the kind the tip line calls them.
+FILES = {"user_send_image": "photo", "user_send_gif": "animation", "user_send_file": "document",
+         "user_send_audio": "voice", "user_send_video": "video"}
+MAX_FILES = 10            # per event; the tip flow counts and limits them again
+MAX_FILE_LINK = 1000      # a Zalo CDN link is a few hundred characters
 
 
 @dataclass(frozen=True)
@@ -67,8 +73,58 @@ def _user_message(name: str, body: dict, at: datetime) -> OAEvent | None:
     elif name == "user_send_location":
         inbound = _location(user, message)
     else:
-        inbound = _inbound(user, Kind.MEDIA, media=MEDIA.get(name, "other"), text=text)
+        inbound = _inbound(user, Kind.MEDIA, media=MEDIA.get(name, "other"), text=text,
+                           attachments=attachments(name, message))
     return OAEvent(name, user, _key("msg", msg_id), at, inbound=inbound)
+
+
+def attachments(name: str, message: dict) -> tuple[Attachment, ...]:
+    """The files of an image/file/audio/video event, by Zalo's link (or id) to each; an item
+    whose shape we do not know is left out rather than guessed at."""
+    kind, items = FILES.get(name), message.get("attachments")
+    if kind is None or not isinstance(items, list):
+        return ()
+    found = []
+    for item in items[:MAX_FILES]:
+        payload = item.get("payload") if isinstance(item, dict) else None
+        ref = _ref(payload) if isinstance(payload, dict) else ""
+        if ref:
+            found.append(Attachment(kind=kind, ref=ref, size=_size(payload.get("size")),
+                                    mime=_mime(payload)))
+    return tuple(found)
+
+
+def file_link(value: object) -> str:
+    """A file's http(s) link as Zalo gives it (both products), or "" for anything else."""
+    if isinstance(value, str) and value.startswith(("https://", "http://")) \
+            and len(value) <= MAX_FILE_LINK and not any(ch.isspace() for ch in value):
+        return value
+    return ""
+
+
+def _ref(payload: dict) -> str:
+    if url := file_link(payload.get("url")):
+        return url
+    ident = payload.get("attachment_id", payload.get("id"))
+    ident = str(ident) if isinstance(ident, (str, int)) and not isinstance(ident, bool) else ""
+    return ident if 0 < len(ident) <= MAX_ID and ident.isprintable() and " " not in ident else ""
+
+
+def _size(value: object) -> int | None:
+    """Zalo sends a file's size as a string of bytes; anything else is unknown."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        return None
+    text = str(value).strip()
+    return int(text) if text.isdigit() and len(text) < 16 else None
+
+
+def _mime(payload: dict) -> str:
+    """From the file name or extension Zalo gives (`name`, `type`: "pdf"), when it gives one."""
+    name, ext = payload.get("name"), payload.get("type")
+    guess = mimetypes.guess_type(name)[0] if isinstance(name, str) and "." in name else None
+    if guess is None and isinstance(ext, str) and ext.isalnum() and len(ext) <= 8:
+        guess = mimetypes.guess_type(f"file.{ext}")[0]
+    return guess or ""
 
 
 def _receipt(name: str, body: dict, at: datetime) -> OAEvent | None:

@@ -2,8 +2,9 @@
 
 Each resolves an outbox item to what it should say, sends it, and turns Zalo's refusals into
 broadcasts.errors types. The OA sender never attempts a user outside the reply window: it raises
-OutsideWindow (a PermanentSendError with reason `zalo_outside_window`) so the row is held as
-failed-with-that-reason and counted as "out of reach on Zalo", not retried and not billed.
+OutsideWindow (an OutOfReach with reason `zalo_outside_window`) so the row ends 'unreached' with
+that reason and is counted as "out of reach on Zalo", not retried and not billed. With a token
+bucket, each message after an item's first spends its own token (the drain paid for the first).
 """
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ class Content:
     image: bytes | None = None
     image_url: str = ""
     image_type: str = "image/jpeg"
+    image_key: str = ""      # the same key: the OA uploads the image once and reuses its id
 
 
 Resolve = Callable[[OutboxItem], Awaitable[Content]]
@@ -37,9 +39,10 @@ Resolve = Callable[[OutboxItem], Awaitable[Content]]
 
 class ZaloOASender:
     def __init__(self, client: OAClient, uow: UnitOfWorkFactory, window: InteractionWindow,
-                 resolve: Resolve, *, allow_paid: bool = True) -> None:
+                 resolve: Resolve, *, allow_paid: bool = True, bucket=None) -> None:
         self._client, self._uow, self._window = client, uow, window
-        self._resolve, self._allow_paid = resolve, allow_paid
+        self._resolve, self._allow_paid, self._bucket = resolve, allow_paid, bucket
+        self._attachments: dict[str, str] = {}     # image_key -> attachment_id
 
     async def send(self, item: OutboxItem) -> str:
         """Send the item inside the window; returns the last Zalo message id."""
@@ -49,8 +52,10 @@ class ZaloOASender:
             raise OutsideWindow()
         content = await self._resolve(item)
         try:
-            msg_ids = [await self._client.send(item.chat_id, message)
-                       for message in await self._messages(content)]
+            msg_ids = []
+            for index, message in enumerate(await self._messages(content)):
+                await _extra_token(self._bucket, index)
+                msg_ids.append(await self._client.send(item.chat_id, message))
         except (ZaloApiError, ZaloUnavailable) as error:
             raise classify_oa(error) from error
         await self._remember(item, msg_ids)
@@ -60,11 +65,17 @@ class ZaloOASender:
         messages = [{"text": part} for part in split(content.text)]
         element = None
         if content.image is not None:
-            try:
-                attachment = await self._client.upload_image(content.image, "bulletin.jpg",
-                                                             content.image_type)
-            except ValueError as error:
-                raise PermanentSendError("zalo_image_too_large") from error
+            attachment = self._attachments.get(content.image_key) if content.image_key else None
+            if attachment is None:
+                try:
+                    attachment = await self._client.upload_image(content.image, "bulletin.jpg",
+                                                                 content.image_type)
+                except ValueError as error:
+                    raise PermanentSendError("zalo_image_too_large") from error
+                if content.image_key:
+                    if len(self._attachments) >= 64:
+                        self._attachments.clear()
+                    self._attachments[content.image_key] = attachment
             element = {"media_type": "image", "attachment_id": attachment}
         elif content.image_url:
             element = {"media_type": "image", "url": content.image_url}
@@ -83,8 +94,8 @@ class ZaloOASender:
 
 
 class ZaloBotSender:
-    def __init__(self, client: BotApiClient, resolve: Resolve) -> None:
-        self._client, self._resolve = client, resolve
+    def __init__(self, client: BotApiClient, resolve: Resolve, *, bucket=None) -> None:
+        self._client, self._resolve, self._bucket = client, resolve, bucket
 
     async def send(self, item: OutboxItem) -> str:
         """Send the item (a photo by URL first, if any); returns the last message id."""
@@ -94,7 +105,14 @@ class ZaloBotSender:
             if content.image_url:
                 ids.append(await self._client.send_photo(item.chat_id, content.image_url))
             for part in split(content.text):
+                await _extra_token(self._bucket, len(ids))
                 ids.append(await self._client.send_message(item.chat_id, part))
         except (ZaloApiError, ZaloUnavailable) as error:
             raise classify_bot(error) from error
         return ids[-1]
+
+
+async def _extra_token(bucket, index: int) -> None:
+    """Every message of an item after its first spends a token of the product's bucket."""
+    if bucket is not None and index > 0:
+        await bucket.acquire()

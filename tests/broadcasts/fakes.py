@@ -79,6 +79,9 @@ class MemoryOutbox:
     async def mark_failed(self, item_id: int, reason: str) -> None:
         self._finish(item_id, "failed").last_error = reason
 
+    async def mark_unreached(self, item_id: int, reason: str) -> None:
+        self._finish(item_id, "unreached").last_error = reason
+
     async def retry_later(self, item_id: int, not_before: datetime, reason: str) -> None:
         row = self._finish(item_id, "pending")
         row.attempts += 1

@@ -1,0 +1,80 @@
+"""Zalo has no callback buttons: a tap on an OA button comes back as the user's text, and on the
+Bot Platform every choice is typed. Choices on the screen a person is on already work typed (the
+dialogue matches them), but action choices under a card, a follow-up question or an inbox line
+are not on any screen. So the adapters remember the choices of the last message each person was
+sent — a reply or a notification — and turn a typed number or label of one of them into the
+press it stands for. The payload is still checked by the use case, as any press is.
+
+The choices may name a tip ("answer the question on tip 12"), and they are keyed by the Zalo
+user id, so they are stored sealed with the tip-link key, and void after the reply window.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from datetime import datetime, timedelta, timezone
+
+from bot.app import App
+from handlers.messages import Inbound, Kind, Message
+from handlers.ports import StorageUnavailable
+from handlers.text import fold
+
+log = logging.getLogger(__name__)
+PURPOSE = "zalo-offer"
+LIFETIME = timedelta(days=7)     # the OA's reply window: nobody answers an older message
+
+
+def offered(messages: Sequence[Message]) -> list[tuple[str, str]]:
+    """(label, payload) of the last message's choices, in number order; [] if it had none."""
+    return [(b.label, b.payload) for b in messages[-1].numbered()] if messages else []
+
+
+def picked(choices: list[tuple[str, str]], text: str) -> str | None:
+    """The payload a typed number ('2') or label ('tra loi') picks, as typed_choice does."""
+    words = text.strip().rstrip(".)")
+    if words.isdigit():
+        index = int(words) - 1
+        return choices[index][1] if 0 <= index < len(choices) else None
+    wanted = fold(text)
+    matches = [payload for label, payload in choices if wanted and fold(label) == wanted]
+    return matches[0] if len(matches) == 1 else None
+
+
+async def remember(app: App, channel: str, user_id: str, messages: Sequence[Message]) -> None:
+    """What this person now sees at the bottom of the chat (call after it was sent)."""
+    choices = offered(messages)
+    sealed = app.sealer.seal(PURPOSE, json.dumps(choices, ensure_ascii=False)) \
+        if choices else None
+    now = datetime.now(timezone.utc)
+    try:
+        async with app.uow() as uow:
+            await uow.zalo_offers.put(channel, user_id, sealed, now)
+            await uow.zalo_offers.purge(now - LIFETIME)
+            await uow.commit()
+    except StorageUnavailable:
+        log.warning("zalo offer not stored", extra={"channel": channel})
+
+
+async def resolve(app: App, inbound: Inbound) -> Inbound:
+    """A typed choice of the last message becomes its press; anything else stays as it is."""
+    if inbound.kind is not Kind.TEXT:
+        return inbound
+    since = datetime.now(timezone.utc) - LIFETIME
+    try:
+        async with app.uow() as uow:
+            sealed = await uow.zalo_offers.get(inbound.channel, inbound.user_id, since)
+    except StorageUnavailable:
+        return inbound
+    opened = app.sealer.unseal(sealed) if sealed else None
+    if opened is None or opened[0] != PURPOSE:
+        return inbound
+    try:
+        choices = [(str(label), str(payload)) for label, payload in json.loads(opened[1])]
+    except (ValueError, TypeError):
+        return inbound
+    payload = picked(choices, inbound.text)
+    if payload is None:
+        return inbound
+    return Inbound(channel=inbound.channel, user_id=inbound.user_id, kind=Kind.BUTTON,
+                   payload=payload, text=inbound.text, language=inbound.language)
