@@ -99,7 +99,8 @@ def _telegram_notifications(app: App, application, stop: asyncio.Event) -> async
     from bot.telegram.notifier import TelegramNotificationSender
 
     def sender(outbox):
-        return TelegramNotificationSender(application.bot, outbox, app.sealer)
+        return TelegramNotificationSender(application.bot, outbox, app.sealer,
+                                          app.catalog.t(None, "tip.card.attachment_unsent"))
     return start_notification_drain(app, "telegram", sender, stop)
 
 

@@ -3,6 +3,7 @@ forward: no link to the original sender), then the text with its buttons."""
 from __future__ import annotations
 
 from telegram import Bot, Message as TgMessage
+from telegram.error import BadRequest
 
 from bot.telegram.exif import clean_image_document
 from bot.telegram.translate import markup
@@ -25,11 +26,21 @@ async def send_attachment(bot: Bot, chat_id: int | str, item: Attachment, protec
     await method(chat_id, item.ref, protect_content=protect)
 
 
-async def send_message(bot: Bot, chat_id: int | str, message: Message) -> TgMessage:
-    """Files first, then the text in pieces; the last piece carries the buttons."""
+async def send_message(bot: Bot, chat_id: int | str, message: Message,
+                       unsent_note: str = "") -> TgMessage:
+    """Files first, then the text in pieces; the last piece carries the buttons.
+
+    A file Telegram refuses (a Zalo link of a format Telegram will not fetch, say) does not
+    stop the message: the text then says, with `unsent_note`, that a file could not be shown."""
+    refused = 0
     for item in message.attachments:
-        await send_attachment(bot, chat_id, item, message.protect)
-    parts = split_text(message.text, TEXT_LIMIT)
+        try:
+            await send_attachment(bot, chat_id, item, message.protect)
+        except BadRequest:
+            refused += 1
+    text = message.text + (f"\n\n{unsent_note.format(count=refused)}"
+                           if refused and unsent_note else "")
+    parts = split_text(text, TEXT_LIMIT)
     for part in parts[:-1]:
         await bot.send_message(chat_id, part, protect_content=message.protect)
     return await bot.send_message(chat_id, parts[-1], reply_markup=markup(message),

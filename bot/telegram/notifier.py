@@ -14,8 +14,10 @@ from storage.notifications import SqlNotificationOutbox
 
 
 class TelegramNotificationSender:
-    def __init__(self, bot: Bot, outbox: SqlNotificationOutbox, sealer: Sealer) -> None:
+    def __init__(self, bot: Bot, outbox: SqlNotificationOutbox, sealer: Sealer,
+                 unsent_note: str = "") -> None:
         self._bot, self._outbox, self._sealer = bot, outbox, sealer
+        self._unsent_note = unsent_note
 
     async def send(self, item: OutboxItem) -> str:
         message, chat_id, sealed = await self._outbox.content(int(item.payload_ref))
@@ -27,7 +29,7 @@ class TelegramNotificationSender:
                 raise PermanentSendError("recipient unreachable")   # ended or erased
             chat_id = address[1]
         try:
-            sent = await send_message(self._bot, chat_id, message)
+            sent = await send_message(self._bot, chat_id, message, self._unsent_note)
         except TelegramError as error:
             raise classify(error) from None
         return str(sent.message_id)
