@@ -94,10 +94,10 @@ class ZaloOANotificationSender:
         payloads = [_oa_image(url) for url in photo_links(message)]
         payloads += oa_messages(with_file_note(message, t), t)
         try:
-            ids = [await self._client.send(user_id, payload) for payload in payloads]
+            async with offers.shown_when_sent(self._app, OA_CHANNEL, user_id, [message]):
+                ids = [await self._client.send(user_id, payload) for payload in payloads]
         except (ZaloApiError, ZaloUnavailable) as error:
             raise classify_oa(error) from error
-        await offers.remember(self._app, OA_CHANNEL, user_id, [message])
         return ids[-1]
 
 
@@ -111,12 +111,13 @@ class ZaloBotNotificationSender:
         message, chat_id = await addressee(self._outbox, self._app, item, BOT_CHANNEL)
         t = await translator(self._app, BOT_CHANNEL, chat_id)
         try:
-            ids = [await self._client.send_photo(chat_id, url) for url in photo_links(message)]
-            for text in bot_texts(with_file_note(message, t), t):
-                ids.append(await self._client.send_message(chat_id, text))
+            async with offers.shown_when_sent(self._app, BOT_CHANNEL, chat_id, [message]):
+                ids = [await self._client.send_photo(chat_id, url)
+                       for url in photo_links(message)]
+                for text in bot_texts(with_file_note(message, t), t):
+                    ids.append(await self._client.send_message(chat_id, text))
         except (ZaloApiError, ZaloUnavailable) as error:
             raise classify_bot(error) from error
-        await offers.remember(self._app, BOT_CHANNEL, chat_id, [message])
         return ids[-1]
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Sequence
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta, timezone
 
 from bot.app import App
@@ -54,6 +55,33 @@ async def remember(app: App, channel: str, user_id: str, messages: Sequence[Mess
             await uow.commit()
     except StorageUnavailable:
         log.warning("zalo offer not stored", extra={"channel": channel})
+
+
+async def _stored(app: App, channel: str, user_id: str) -> str | None:
+    try:
+        async with app.uow() as uow:
+            return await uow.zalo_offers.get(channel, user_id,
+                                             datetime.now(timezone.utc) - LIFETIME)
+    except StorageUnavailable:
+        return None
+
+
+@asynccontextmanager
+async def shown_when_sent(app: App, channel: str, user_id: str, messages: Sequence[Message]):
+    """Remember the choices before sending (the person may type one the moment it arrives),
+    and put back what was there if the send fails: offers are what was actually shown."""
+    previous = await _stored(app, channel, user_id)
+    await remember(app, channel, user_id, messages)
+    try:
+        yield
+    except BaseException:
+        try:
+            async with app.uow() as uow:
+                await uow.zalo_offers.put(channel, user_id, previous, datetime.now(timezone.utc))
+                await uow.commit()
+        except StorageUnavailable:
+            log.warning("zalo offer not restored", extra={"channel": channel})
+        raise
 
 
 async def resolve(app: App, inbound: Inbound) -> Inbound:
