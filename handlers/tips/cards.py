@@ -6,8 +6,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from handlers.dialogue import Turn
-from handlers.messages import Attachment, Button, Message
-from handlers.tips.domain import ThreadMessage, Tip, TipKind
+from handlers.messages import Button, Message
+from handlers.tips.domain import ThreadMessage, Tip, TipKind, as_attachments
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -41,8 +41,7 @@ async def tip_card(turn: Turn, tip: Tip, heading: str) -> Message:
     lines.append("")
     lines.append(tip.text or staff_t(turn, "tip.card.erased"))
     lines.extend(_extras(turn, tip))
-    attachments = tuple(Attachment(kind=a["kind"], ref=a["ref"], mime=a.get("mime", ""))
-                        for a in tip.attachments)
+    attachments = as_attachments(tip.attachments)
     return Message(text="\n".join(lines), buttons=action_buttons(turn, tip),
                    attachments=attachments, protect=True)
 

@@ -7,6 +7,8 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from handlers.messages import Attachment
+
 # Crockford's base32: no I, L, O or U, so a code read aloud or copied by hand stays unambiguous.
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 8                 # 40 bits: guessing is hopeless under the lookup rate limit
@@ -114,3 +116,13 @@ class ThreadMessage:
     at: datetime
     author: str = ""           # the officer's name for notes and questions
     attachments: tuple[dict, ...] = ()
+
+
+def stored_files(attachments) -> tuple[dict, ...]:
+    """Attachments as the tip line stores them (JSON-friendly)."""
+    return tuple({"kind": a.kind, "ref": a.ref, "mime": a.mime} for a in attachments)
+
+
+def as_attachments(files) -> tuple[Attachment, ...]:
+    """Stored files back as attachments to relay."""
+    return tuple(Attachment(kind=f["kind"], ref=f["ref"], mime=f.get("mime", "")) for f in files)

@@ -8,7 +8,8 @@ from handlers.dialogue import Turn
 from handlers.domain import EventKind
 from handlers.messages import Button, Message, Outgoing
 from handlers.tips.cards import staff_t, thread_text
-from handlers.tips.domain import ThreadMessage, Tip, normalise_code
+from handlers.tips.domain import (ThreadMessage, Tip, as_attachments, normalise_code,
+                                  stored_files)
 from handlers.tips.ports import Secrets, TipRules
 from handlers.tips.routing import notify_member, notify_unit
 from handlers.tips.service import windows
@@ -106,8 +107,7 @@ class Followup:
         return True
 
     async def media(self, turn: Turn) -> bool:
-        files = tuple({"kind": a.kind, "ref": a.ref, "mime": a.mime}
-                      for a in turn.inbound.attachments)
+        files = stored_files(turn.inbound.attachments)
         if not files:
             return False
         await self._answer(turn, turn.inbound.text.strip(), files)
@@ -129,14 +129,10 @@ class Followup:
         reply = Button(staff_t(turn, "tip.action.ask"), f"tip:ask:{tip.id}")
         await _tell_officers(turn, tip, Message(
             text=staff_t(turn, "tip.officer.answer", label=tip.label, text=text or "📎"),
-            buttons=((reply,),), attachments=_attachments(files), protect=True))
+            buttons=((reply,),), attachments=as_attachments(files), protect=True))
         turn.say(turn.t("tip.answer_sent"))
         await turn.show()
 
-
-def _attachments(files: tuple) -> tuple:
-    from handlers.messages import Attachment
-    return tuple(Attachment(kind=f["kind"], ref=f["ref"], mime=f.get("mime", "")) for f in files)
 
 
 async def _tell_officers(turn: Turn, tip: Tip, message: Message) -> None:

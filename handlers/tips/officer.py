@@ -11,7 +11,8 @@ from handlers.domain import EventKind
 from handlers.messages import Button, Message, Outgoing
 from handlers.onboarding import match_units
 from handlers.tips.cards import local_time, staff_t, thread_text, tip_card
-from handlers.tips.domain import Outcome, ThreadMessage, Tip, TipStatus
+from handlers.tips.domain import (Outcome, ThreadMessage, Tip, TipStatus, as_attachments,
+                                  stored_files)
 from handlers.tips.followup import send_to_tipster
 from handlers.tips.ports import Secrets, TipRules
 from handlers.tips.routing import duty_desk, notify_unit
@@ -257,8 +258,7 @@ class AskStep(TextStep):
     async def media(self, turn: Turn) -> bool:
         if not turn.inbound.attachments:
             return False
-        files = tuple({"kind": a.kind, "ref": a.ref, "mime": a.mime}
-                      for a in turn.inbound.attachments)
+        files = stored_files(turn.inbound.attachments)
         await self._send(turn, turn.inbound.text.strip(), files)
         return True
 
@@ -266,9 +266,8 @@ class AskStep(TextStep):
         tip = await self.tip(turn)
         if tip is None:
             return
-        from handlers.tips.followup import _attachments
         if not await send_to_tipster(turn, self._secrets, tip, "tip.question_for_tipster",
-                                     answerable=True, attachments=_attachments(files),
+                                     answerable=True, attachments=as_attachments(files),
                                      label=tip.label, text=text or "📎"):
             turn.say(turn.t("tip.officer.cannot_reach"))
             return
