@@ -20,6 +20,7 @@ from handlers.statistics.feature import statistics_feature
 from handlers.tips.feature import tips_feature
 from handlers.tips.ports import TipRules
 from bot.sealing import Sealer, load_sealer
+from bot.turns import Turns
 from storage import db
 from storage.uow import SqlUnitOfWorkFactory
 
@@ -36,6 +37,7 @@ class App:
     presence: Presence
     sealer: Sealer
     rules: TipRules
+    turns: Turns
     broadcasts: BroadcastContext = field(default_factory=BroadcastContext)
 
     async def close(self) -> None:
@@ -51,9 +53,10 @@ def build_app(settings: Settings) -> App:
     broadcasting = broadcast_context(settings)
     features = [tips_feature(sealer, rules), broadcast_feature(broadcasting),
                 statistics_feature(chart=chart)]
-    return App(settings=settings, engine=engine, uow=uow, catalog=catalog,
-               dialogue=build_dialogue(uow, catalog, extra=features), presence=Presence(uow),
-               sealer=sealer, rules=rules, broadcasts=broadcasting)
+    dialogue = build_dialogue(uow, catalog, extra=features)
+    return App(settings=settings, engine=engine, uow=uow, catalog=catalog, dialogue=dialogue,
+               presence=Presence(uow), sealer=sealer, rules=rules,
+               turns=Turns(dialogue, uow, catalog), broadcasts=broadcasting)
 
 
 def tip_rules(settings: Settings) -> TipRules:

@@ -102,7 +102,7 @@ async def _run_command(app, args: argparse.Namespace) -> None:
         await prepare_database(app)
         if args.command == "chat":
             from bot.console.chat import chat
-            await chat(app, args.user)
+            await chat(app.turns, args.user)
         elif args.command == "units":
             await _units(app, args)
         else:

@@ -9,6 +9,7 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
+from bot.turns import Turns
 from handlers.ports import StorageUnavailable, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -23,9 +24,9 @@ def make_web_app(uow: UnitOfWorkFactory) -> web.Application:
     return web_app
 
 
-def add_telegram_webhook(web_app: web.Application, application: Application,
-                         uow: UnitOfWorkFactory, secret: str) -> None:
-    web_app.router.add_post(TELEGRAM_PATH, TelegramWebhook(application, uow, secret).handle)
+def add_telegram_webhook(web_app: web.Application, application: Application, turns: Turns,
+                         secret: str) -> None:
+    web_app.router.add_post(TELEGRAM_PATH, TelegramWebhook(application, turns, secret).handle)
 
 
 def _health(uow: UnitOfWorkFactory):
@@ -43,9 +44,9 @@ def _health(uow: UnitOfWorkFactory):
 class TelegramWebhook:
     """Authenticate first, de-duplicate by update_id, queue the update, answer at once."""
 
-    def __init__(self, application: Application, uow: UnitOfWorkFactory, secret: str) -> None:
+    def __init__(self, application: Application, turns: Turns, secret: str) -> None:
         self._application = application
-        self._uow = uow
+        self._turns = turns
         self._secret = secret.encode()
 
     async def handle(self, request: web.Request) -> web.Response:
@@ -58,14 +59,10 @@ class TelegramWebhook:
             update_id = int(body["update_id"])
         except (ValueError, KeyError, TypeError):
             return web.Response(status=400)
-        try:
-            async with self._uow() as uow:
-                fresh = await uow.updates.first_time("telegram", str(update_id))
-                await uow.commit()
-        except StorageUnavailable:
-            return web.Response(status=503)   # Telegram will send it again
+        fresh = await self._turns.first_time("telegram", str(update_id))
+        if fresh is None:
+            return web.Response(status=503)   # storage away: Telegram will send it again
         if not fresh:
-            log.info("webhook duplicate ignored", extra={"update_id": update_id})
             return web.Response(status=200)
         try:
             update = Update.de_json(body, self._application.bot)

@@ -26,17 +26,21 @@ async def run(app: App, stop: asyncio.Event | None = None) -> None:
         from bot.telegram.channel import build_application
 
         webhook = settings.telegram_mode == "webhook"
-        application = build_application(app, webhook=webhook)
+        application = build_application(settings.telegram_token.get_secret_value(),
+                                        settings.telegram_api_url, app.turns, app.presence,
+                                        webhook=webhook)
         if webhook:
-            add_telegram_webhook(web_app, application, app.uow,
+            add_telegram_webhook(web_app, application, app.turns,
                                  settings.telegram_webhook_secret.get_secret_value())
     elif not (settings.zalo_oa_enabled or settings.zalo_bot_enabled):
         log.warning("no channel configured: set BOT_TELEGRAM_TOKEN, or try `python -m bot chat`")
     zalo = None
     if settings.zalo_oa_enabled or settings.zalo_bot_enabled:   # Zalo (issue 6)
         from bot.zalo.channels import ZaloChannels
+        from bot.zalo.conversation import ZaloTurns
 
-        zalo = ZaloChannels(app)
+        zalo = ZaloChannels(settings, ZaloTurns(app.turns, app.presence, app.uow, app.sealer,
+                                                app.catalog))
         zalo.add_routes(web_app)
     runner = web.AppRunner(web_app)
     await runner.setup()

@@ -5,21 +5,15 @@ import asyncio
 import sys
 from typing import TextIO
 
-from bot.app import App
-from handlers.messages import Inbound, Kind, Message, Reply
-from handlers.ports import StorageUnavailable
+from bot.turns import Turns, typed
+from handlers.messages import Inbound, Message, Reply
 
 CHANNEL = "console"
 QUIT = {"/thoat", "/quit", "/exit"}
 
 
 def to_inbound(line: str, user_id: str) -> Inbound:
-    text = line.strip()
-    if text.startswith("/") and len(text) > 1:
-        head, _, args = text[1:].partition(" ")
-        return Inbound(channel=CHANNEL, user_id=user_id, kind=Kind.COMMAND,
-                       command=head.lower(), args=args.strip(), text=text)
-    return Inbound(channel=CHANNEL, user_id=user_id, kind=Kind.TEXT, text=text)
+    return typed(line.strip(), channel=CHANNEL, user_id=user_id)
 
 
 def render(reply: Reply, menu_title: str) -> str:
@@ -42,9 +36,10 @@ def _render_message(message: Message, menu_title: str) -> str:
     return "\n".join(lines)
 
 
-async def chat(app: App, user_id: str, stdin: TextIO = sys.stdin,
+async def chat(turns: Turns, user_id: str, stdin: TextIO = sys.stdin,
                stdout: TextIO = sys.stdout) -> None:
-    catalog = app.catalog
+    """Read a line, hand it to the turn pipeline, print the reply, until /thoat or EOF."""
+    catalog = turns.catalog
     menu_title = catalog.t(None, "console.menu")
     print(catalog.t(None, "console.intro"), file=stdout, flush=True)
     first = True
@@ -56,10 +51,5 @@ async def chat(app: App, user_id: str, stdin: TextIO = sys.stdin,
             return
         if not line.strip():
             continue
-        inbound = to_inbound(line, user_id)
-        try:
-            reply = await app.dialogue.handle(inbound)
-            text = render(reply, menu_title)
-        except StorageUnavailable:
-            text = catalog.t(None, "error.busy")
-        print(f"\n{text}\n> ", end="", file=stdout, flush=True)
+        reply = await turns.answer(to_inbound(line, user_id))
+        print(f"\n{render(reply, menu_title)}\n> ", end="", file=stdout, flush=True)

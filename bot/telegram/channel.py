@@ -11,30 +11,30 @@ from telegram.ext import (Application, ApplicationBuilder, ApplicationHandlerSto
                           CallbackQueryHandler,
                           ChatMemberHandler, ContextTypes, MessageHandler, TypeHandler, filters)
 
-from bot.app import App
 from bot.telegram.concurrency import PerChatUpdates
 from bot.telegram.media import TEXT_LIMIT, send_message
 from bot.telegram.translate import CHANNEL, markup, to_inbound
+from bot.turns import Turns
+from handlers.i18n import Catalog
 from handlers.messages import Inbound, Kind, Message, Reply
-from handlers.ports import StorageUnavailable
+from handlers.presence import Presence
 
 log = logging.getLogger(__name__)
 COMMANDS = ("start", "canhbao", "thuvien", "tobao", "tracuu", "khancap", "caidat", "huy",
             "dangky", "trogiup", "riengtu", "ngonngu", "ketthuc", "thamgia")
 
 
-def build_application(app: App, *, webhook: bool) -> Application:
-    """A python-telegram-bot Application pointed at BOT_TELEGRAM_API_URL."""
-    settings = app.settings
-    root = settings.telegram_api_url
-    builder = (ApplicationBuilder().token(settings.telegram_token.get_secret_value())
-               .base_url(f"{root}/bot").base_file_url(f"{root}/file/bot")
-               .post_init(_post_init(app))
+def build_application(token: str, api_url: str, turns: Turns, presence: Presence, *,
+                      webhook: bool) -> Application:
+    """A python-telegram-bot Application pointed at `api_url` (BOT_TELEGRAM_API_URL)."""
+    builder = (ApplicationBuilder().token(token)
+               .base_url(f"{api_url}/bot").base_file_url(f"{api_url}/file/bot")
+               .post_init(_post_init(turns.catalog))
                .concurrent_updates(PerChatUpdates()))   # people in parallel, each in order
     if webhook:
         builder = builder.updater(None)
     application = builder.build()
-    adapter = TelegramAdapter(app)
+    adapter = TelegramAdapter(turns, presence)
     if not webhook:
         # The webhook route de-duplicates before queueing; in polling mode an update handled
         # just before a crash comes again after the restart, so check here.
@@ -44,20 +44,20 @@ def build_application(app: App, *, webhook: bool) -> Application:
     return application
 
 
-def _post_init(app: App):
+def _post_init(catalog: Catalog):
     async def set_commands(application: Application) -> None:
-        for lang in app.catalog.languages():
-            commands = [BotCommand(c, app.catalog.t(lang, f"command.{c}")) for c in COMMANDS]
-            code = None if lang == app.catalog.default else lang
+        for lang in catalog.languages():
+            commands = [BotCommand(c, catalog.t(lang, f"command.{c}")) for c in COMMANDS]
+            code = None if lang == catalog.default else lang
             await application.bot.set_my_commands(commands, language_code=code)
     return set_commands
 
 
 class TelegramAdapter:
-    """Translates updates, calls the dialogue, renders the reply. No product rules here."""
+    """Translates updates, hands them to the turn pipeline, renders the reply."""
 
-    def __init__(self, app: App) -> None:
-        self._app = app
+    def __init__(self, turns: Turns, presence: Presence) -> None:
+        self._turns, self._presence = turns, presence
 
     def handlers(self) -> list:
         # Order matters: block notices first, then every private message or button press;
@@ -68,21 +68,15 @@ class TelegramAdapter:
                 TypeHandler(Update, self.on_ignored)]
 
     async def first_time(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        try:
-            async with self._app.uow() as uow:
-                fresh = await uow.updates.first_time(CHANNEL, str(update.update_id))
-                await uow.commit()
-        except StorageUnavailable:
-            return          # the turn itself will tell the person to try again
-        if not fresh:
-            log.info("duplicate update ignored", extra={"update_id": update.update_id})
+        # Storage away (None): let the update through, the turn itself tells the person.
+        if await self._turns.first_time(CHANNEL, str(update.update_id)) is False:
             raise ApplicationHandlerStop
 
     async def on_member(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         change = update.my_chat_member
         if change.chat.type == ChatType.PRIVATE and \
                 change.new_chat_member.status == ChatMemberStatus.BANNED:
-            await self._app.presence.blocked(CHANNEL, str(change.from_user.id))
+            await self._presence.blocked(CHANNEL, str(change.from_user.id))
 
     async def on_ignored(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.callback_query is not None:
@@ -94,21 +88,7 @@ class TelegramAdapter:
         if inbound is None:
             await self.on_ignored(update, context)
             return
-        try:
-            reply = await self._app.dialogue.handle(inbound)
-        except StorageUnavailable:
-            log.warning("storage unavailable", extra={"update_id": update.update_id})
-            reply = Reply(notice=self._t(inbound, "error.busy"))
-            reply.messages.append(_plain(self._t(inbound, "error.busy")))
-        except Exception:
-            log.exception("turn failed", extra={"update_id": update.update_id})
-            reply = Reply(notice=self._t(inbound, "error.internal"))
-            reply.messages.append(_plain(self._t(inbound, "error.internal")))
-        await self.render(update, context, inbound, reply)
-
-    def _t(self, inbound: Inbound, key: str) -> str:
-        lang = inbound.language if inbound.language in self._app.catalog.languages() else None
-        return self._app.catalog.t(lang, key)
+        await self.render(update, context, inbound, await self._turns.answer(inbound))
 
     async def render(self, update: Update, context, inbound: Inbound, reply: Reply) -> None:
         if inbound.kind is Kind.BUTTON:
@@ -126,14 +106,10 @@ class TelegramAdapter:
                 await send(context.bot, chat_id, message)
         except Forbidden:
             if not inbound.in_group:
-                await self._app.presence.blocked(CHANNEL, inbound.user_id)
+                await self._presence.blocked(CHANNEL, inbound.user_id)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("telegram error", exc_info=context.error)
-
-
-def _plain(text: str) -> Message:
-    return Message(text=text)
 
 
 async def _answer(update: Update, notice: str) -> None:

@@ -5,6 +5,7 @@ from telegram import (InlineKeyboardButton, InlineKeyboardMarkup, Message as TgM
                       ReplyKeyboardMarkup, Update)
 from telegram.constants import ChatType
 
+from bot.turns import typed
 from handlers.messages import Attachment, Inbound, Kind, Message
 
 CHANNEL = "telegram"
@@ -62,14 +63,11 @@ def attachments(message: TgMessage) -> tuple[Attachment, ...]:
     return ()
 
 
-def _text(text: str, base: dict) -> Inbound:
-    if text.startswith("/") and len(text) > 1:
-        head, _, args = text[1:].partition(" ")
-        command = head.split("@", 1)[0].lower()
-        return Inbound(kind=Kind.COMMAND, command=command, args=args.strip(), text=text, **base)
-    if base["in_group"]:
+def _text(text: str, base: dict) -> Inbound | None:
+    inbound = typed(text, **base)
+    if inbound.kind is Kind.TEXT and base["in_group"]:
         return None          # with privacy mode off, group chatter is none of our business
-    return Inbound(kind=Kind.TEXT, text=text, **base)
+    return inbound
 
 
 def markup(message: Message) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | None:

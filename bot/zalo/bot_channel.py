@@ -5,10 +5,10 @@ import asyncio
 import logging
 from datetime import datetime, timezone
 
-from bot.app import App
+from bot.turns import typed
 from bot.zalo import offers
 from bot.zalo.bot_api import BotApiClient
-from bot.zalo.conversation import answer, take_in, translator
+from bot.zalo.conversation import ZaloTurns, answer, take_in, translator
 from bot.zalo.errors import ZaloApiError, ZaloUnavailable
 from bot.zalo.oa_events import file_link
 from bot.zalo.render import bot_texts
@@ -43,7 +43,7 @@ def parse_update(update: dict) -> tuple[str, Inbound] | None:
         return message_id, Inbound(channel=CHANNEL, user_id=chat_id, kind=Kind.MEDIA,
                                    media=MEDIA[name], text=caption,
                                    attachments=attachments(MEDIA[name], message))
-    return message_id, _text(chat_id, text)
+    return message_id, typed(text, channel=CHANNEL, user_id=chat_id)
 
 
 def attachments(kind: str, message: dict) -> tuple[Attachment, ...]:
@@ -54,20 +54,11 @@ def attachments(kind: str, message: dict) -> tuple[Attachment, ...]:
     return ()
 
 
-def _text(chat_id: str, text: str) -> Inbound:
-    stripped = text.strip()
-    if stripped.startswith("/") and len(stripped) > 1:
-        head, _, args = stripped[1:].partition(" ")
-        return Inbound(channel=CHANNEL, user_id=chat_id, kind=Kind.COMMAND, command=head.lower(),
-                       args=args.strip(), text=text)
-    return Inbound(channel=CHANNEL, user_id=chat_id, kind=Kind.TEXT, text=text)
-
-
 class BotChannel:
-    """Translates updates, calls the dialogue, renders replies. No product rules here."""
+    """Translates updates, hands them to the turn pipeline, renders replies."""
 
-    def __init__(self, app: App, client: BotApiClient) -> None:
-        self._app, self._client = app, client
+    def __init__(self, kit: ZaloTurns, client: BotApiClient) -> None:
+        self._kit, self._client = kit, client
         self.work = SerialWork()
 
     def accept(self, update: dict) -> bool:
@@ -83,15 +74,14 @@ class BotChannel:
     async def process(self, message_id: str, inbound: Inbound) -> None:
         # getUpdates has no offset and hands out an update again until Zalo drops it.
         now = datetime.now(timezone.utc)
-        if not await take_in(self._app, CHANNEL, message_id, inbound.user_id, now):
-            log.info("zalo bot duplicate ignored")
+        if not await take_in(self._kit, CHANNEL, message_id, inbound.user_id, now):
             return
         await self._typing(inbound.user_id)
-        inbound = await offers.resolve(self._app, inbound)      # a typed choice is a press
-        await self.render(inbound.user_id, await answer(self._app, inbound))
+        inbound = await offers.resolve(self._kit, inbound)      # a typed choice is a press
+        await self.render(inbound.user_id, await answer(self._kit, inbound))
 
     async def render(self, chat_id: str, reply: Reply) -> bool:
-        t = await translator(self._app, CHANNEL, chat_id)
+        t = await translator(self._kit, CHANNEL, chat_id)
         shown = []
         try:
             for message in reply.messages:
@@ -102,7 +92,7 @@ class BotChannel:
             log.warning("zalo bot reply not sent", extra={"error": str(error)[:120]})
             return False
         finally:
-            await offers.remember(self._app, CHANNEL, chat_id, shown)
+            await offers.remember(self._kit, CHANNEL, chat_id, shown)
         return True
 
     async def _typing(self, chat_id: str) -> None:

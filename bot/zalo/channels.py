@@ -8,15 +8,16 @@ import logging
 import aiohttp
 from aiohttp import web
 
-from bot.app import App
 from bot.zalo.bot_api import BotApiClient
 from bot.zalo.bot_channel import BotChannel
+from bot.zalo.conversation import ZaloTurns
 from bot.zalo.errors import ZaloApiError, ZaloUnavailable
 from bot.zalo.oa_api import OAClient
 from bot.zalo.oa_channel import OAChannel
 from bot.zalo.tokens import TokenKeeper
 from bot.zalo.webhooks import BOT_PATH, OA_PATH, BotWebhook, OAWebhook
 from bot.zalo.window import InteractionWindow
+from config.settings import Settings
 
 log = logging.getLogger(__name__)
 TOKEN_CHECK_SECONDS = 30 * 60    # refreshes happen ahead of expiry even when nobody writes
@@ -29,41 +30,40 @@ def _secret(value) -> str:
 class ZaloChannels:
     """The OA and/or the Bot Platform, whichever the settings configure."""
 
-    def __init__(self, app: App) -> None:
-        self._app = app
+    def __init__(self, settings: Settings, kit: ZaloTurns) -> None:
+        self._settings, self._kit = settings, kit
         self.http = aiohttp.ClientSession()
         self.oa: OAChannel | None = None
         self.bot: BotChannel | None = None
         self.tokens: TokenKeeper | None = None
         self._tasks: list[asyncio.Task] = []
         self._stop = asyncio.Event()
-        settings = app.settings
         self.window = InteractionWindow.from_hours(settings.zalo_free_window_hours,
                                                    settings.zalo_reply_window_hours)
         if settings.zalo_oa_enabled:
             self.oa = self._build_oa()
         if settings.zalo_bot_enabled:
-            self.bot = BotChannel(app, self.bot_client())
+            self.bot = BotChannel(kit, self.bot_client())
 
     def _build_oa(self) -> OAChannel:
-        s = self._app.settings
-        self.tokens = TokenKeeper(self._app.uow, self.http, app_id=s.zalo_oa_app_id,
+        s = self._settings
+        self.tokens = TokenKeeper(self._kit.uow, self.http, app_id=s.zalo_oa_app_id,
                                   app_secret=_secret(s.zalo_oa_app_secret),
                                   oauth_url=s.zalo_oauth_url,
                                   access_token=_secret(s.zalo_oa_access_token),
                                   refresh_token=_secret(s.zalo_oa_refresh_token))
-        return OAChannel(self._app, self.oa_client(), self.window)
+        return OAChannel(self._kit, self.oa_client(), self.window)
 
     def oa_client(self) -> OAClient:
-        return OAClient(self.http, self._app.settings.zalo_oa_api_url, self.tokens)
+        return OAClient(self.http, self._settings.zalo_oa_api_url, self.tokens)
 
     def bot_client(self) -> BotApiClient:
-        s = self._app.settings
+        s = self._settings
         return BotApiClient(self.http, s.zalo_bot_api_url, _secret(s.zalo_bot_token))
 
     def add_routes(self, web_app: web.Application) -> None:
         """Webhook routes; call before the server starts (aiohttp freezes its router)."""
-        s = self._app.settings
+        s = self._settings
         if self.oa is not None:
             hook = OAWebhook(self.oa.accept, s.zalo_oa_app_id, _secret(s.zalo_oa_secret_key),
                              s.zalo_signature_max_age)
@@ -81,7 +81,7 @@ class ZaloChannels:
             await self._start_bot()
 
     async def _start_bot(self) -> None:
-        s, client = self._app.settings, self.bot_client()
+        s, client = self._settings, self.bot_client()
         if s.zalo_bot_mode == "webhook":
             await client.set_webhook(f"{s.public_url}{BOT_PATH}", _secret(s.zalo_bot_webhook_secret))
             log.info("zalo bot webhook set")

@@ -1,55 +1,67 @@
-"""What both Zalo products share around a turn: de-duplication, the interaction record, the
-dialogue call with polite failures, and the person's language for the renderer's words."""
+"""What both Zalo products share around a turn: what an adapter is given, the update record with
+the person's last interaction, Zalo's reply shape, and the person's language for the renderer."""
 from __future__ import annotations
 
-import logging
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
-from bot.app import App
+from bot.sealing import Sealer
+from bot.turns import Turns
+from handlers.i18n import Catalog
 from handlers.messages import Inbound, Message, Reply
-from handlers.ports import StorageUnavailable
+from handlers.ports import StorageUnavailable, UnitOfWorkFactory
+from handlers.presence import Presence
 
-log = logging.getLogger(__name__)
+
+@dataclass(frozen=True)
+class ZaloTurns:
+    """What a Zalo adapter uses: the turn pipeline, the block notice, and for the choices it
+    remembers (sealed), bulletin receipts and its own words, the unit of work, key and texts."""
+
+    turns: Turns
+    presence: Presence
+    uow: UnitOfWorkFactory
+    sealer: Sealer
+    catalog: Catalog
 
 
-async def take_in(app: App, channel: str, key: str, user_id: str,
+class Words(Protocol):
+    """Where the person's language and the catalogue are found (ZaloTurns, or the App)."""
+
+    uow: UnitOfWorkFactory
+    catalog: Catalog
+
+
+async def take_in(kit: ZaloTurns, channel: str, key: str, user_id: str,
                   interaction_at: datetime | None) -> bool:
     """Record the event id (False if seen before) and, for a person's own action, the time of
-    their last interaction, in one transaction."""
-    async with app.uow() as uow:
-        fresh = await uow.updates.first_time(channel, key)
-        if fresh and interaction_at is not None:
-            await uow.zalo_interactions.touch(channel, user_id, interaction_at)
-        await uow.commit()
-    return fresh
+    their last interaction, in one transaction. With the database away the turn goes on (and
+    will say so); the interaction is then not recorded."""
+    async def touch(uow) -> None:
+        await uow.zalo_interactions.touch(channel, user_id, interaction_at)
+    fresh = await kit.turns.first_time(channel, key, touch if interaction_at else None)
+    return fresh is not False
 
 
-async def answer(app: App, inbound: Inbound) -> Reply:
-    """The dialogue's reply, or a polite one when the database or our code failed."""
-    try:
-        reply = await app.dialogue.handle(inbound)
-    except StorageUnavailable:
-        log.warning("storage unavailable", extra={"channel": inbound.channel})
-        return Reply(messages=[Message(text=app.catalog.t(None, "error.busy"))])
-    except Exception:
-        log.exception("turn failed", extra={"channel": inbound.channel})
-        return Reply(messages=[Message(text=app.catalog.t(None, "error.internal"))])
+async def answer(kit: ZaloTurns, inbound: Inbound) -> Reply:
+    """The pipeline's reply; Zalo has no toasts, so a notice alone becomes a message."""
+    reply = await kit.turns.answer(inbound)
     if not reply.messages and reply.notice:
-        # Zalo has no toasts: a notice alone becomes a message.
         reply.messages.append(Message(text=reply.notice))
     return reply
 
 
-async def translator(app: App, channel: str, user_id: str):
+async def translator(where: Words, channel: str, user_id: str):
     """t(key, **values) in the person's language, for the words the renderer adds."""
     language = None
     try:
-        async with app.uow() as uow:
+        async with where.uow() as uow:
             subscriber = await uow.subscribers.get(channel, user_id)
         language = subscriber.language if subscriber else None
     except StorageUnavailable:
         pass
 
     def t(key: str, **values: object) -> str:
-        return app.catalog.t(language, key, **values)
+        return where.catalog.t(language, key, **values)
     return t

@@ -5,9 +5,8 @@ import enum
 import logging
 from datetime import datetime, timezone
 
-from bot.app import App
 from bot.zalo import offers
-from bot.zalo.conversation import answer, take_in, translator
+from bot.zalo.conversation import ZaloTurns, answer, take_in, translator
 from bot.zalo.errors import ZaloApiError, ZaloUnavailable
 from bot.zalo.oa_api import OAClient
 from bot.zalo.oa_events import CHANNEL, OAEvent, parse_event
@@ -29,10 +28,10 @@ class Push(str, enum.Enum):
 
 
 class OAChannel:
-    """Translates OA events, calls the dialogue, renders replies. No product rules here."""
+    """Translates OA events, hands them to the turn pipeline, renders replies."""
 
-    def __init__(self, app: App, client: OAClient, window: InteractionWindow) -> None:
-        self._app, self._client, self._window = app, client, window
+    def __init__(self, kit: ZaloTurns, client: OAClient, window: InteractionWindow) -> None:
+        self._kit, self._client, self._window = kit, client, window
         self.work = SerialWork()
 
     def accept(self, body: dict) -> bool:
@@ -46,21 +45,20 @@ class OAChannel:
 
     async def process(self, event: OAEvent) -> None:
         at = event.at if event.interaction else None
-        if not await take_in(self._app, CHANNEL, event.key, event.user_id, at):
-            log.info("zalo oa duplicate ignored", extra={"event_name": event.name})
+        if not await take_in(self._kit, CHANNEL, event.key, event.user_id, at):
             return
         if event.unfollow:
-            await self._app.presence.blocked(CHANNEL, event.user_id)
+            await self._kit.presence.blocked(CHANNEL, event.user_id)
         elif event.receipt is not None:
             await self._record_receipt(*event.receipt, at=event.at)
         elif event.inbound is not None:
-            inbound = await offers.resolve(self._app, event.inbound)   # a tap is a press
-            reply = await answer(self._app, inbound)
+            inbound = await offers.resolve(self._kit, event.inbound)   # a tap is a press
+            reply = await answer(self._kit, inbound)
             await self.render(event.user_id, reply)
 
     async def render(self, user_id: str, reply: Reply) -> bool:
         """Send every message of a reply, in order; False if Zalo refused one."""
-        t = await translator(self._app, CHANNEL, user_id)
+        t = await translator(self._kit, CHANNEL, user_id)
         shown = []
         try:
             for message in reply.messages:
@@ -73,19 +71,19 @@ class OAChannel:
             log.warning("zalo oa reply not sent", extra={"error": str(error)[:120]})
             return False
         finally:
-            await offers.remember(self._app, CHANNEL, user_id, shown)
+            await offers.remember(self._kit, CHANNEL, user_id, shown)
         return True
 
     async def push(self, user_id: str, reply: Reply) -> Push:
         """Send something the person did not just ask for, only inside the reply window."""
         now = datetime.now(timezone.utc)
-        if await reach_of(self._app.uow, self._window, CHANNEL, user_id, now) is Reach.CLOSED:
+        if await reach_of(self._kit.uow, self._window, CHANNEL, user_id, now) is Reach.CLOSED:
             return Push.HELD
         return Push.SENT if await self.render(user_id, reply) else Push.FAILED
 
     async def _record_receipt(self, kind: str, msg_ids: tuple[str, ...], at: datetime) -> None:
         """Stamp our bulletin messages; a first read is a ledger event (Telegram has none)."""
-        async with self._app.uow() as uow:
+        async with self._kit.uow() as uow:
             fresh = await uow.zalo_outbound.mark(CHANNEL, msg_ids, kind, at)
             for receipt in fresh if kind == "seen" else []:
                 subscriber = await uow.subscribers.get(CHANNEL, receipt.user_id)

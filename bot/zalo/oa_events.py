@@ -6,6 +6,7 @@ import mimetypes
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from bot.turns import typed
 from handlers.messages import Attachment, Inbound, Kind
 
 CHANNEL = "zalo_oa"
@@ -69,7 +70,7 @@ def _user_message(name: str, body: dict, at: datetime) -> OAEvent | None:
         return None
     text = message.get("text") if isinstance(message.get("text"), str) else ""
     if name == "user_send_text":
-        inbound = _text(user, text)
+        inbound = typed(text, channel=CHANNEL, user_id=user)
     elif name == "user_send_location":
         inbound = _location(user, message)
     else:
@@ -141,14 +142,6 @@ def _receipt(name: str, body: dict, at: datetime) -> OAEvent | None:
     user = _id(body.get("sender")) or _id(body.get("recipient")) or "?"
     key = _key(name, user, str(body.get("timestamp", "")), *msg_ids)
     return OAEvent(name, user, key, at, receipt=(RECEIPTS[name], msg_ids))
-
-
-def _text(user: str, text: str) -> Inbound:
-    stripped = text.strip()
-    if stripped.startswith("/") and len(stripped) > 1:
-        head, _, args = stripped[1:].partition(" ")
-        return _inbound(user, Kind.COMMAND, command=head.lower(), args=args.strip(), text=text)
-    return _inbound(user, Kind.TEXT, text=text)
 
 
 def _location(user: str, message: dict) -> Inbound:

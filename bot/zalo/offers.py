@@ -15,15 +15,23 @@ import logging
 from collections.abc import Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta, timezone
+from typing import Protocol
 
-from bot.app import App
+from bot.sealing import Sealer
 from handlers.messages import Inbound, Kind, Message
-from handlers.ports import StorageUnavailable
+from handlers.ports import StorageUnavailable, UnitOfWorkFactory
 from handlers.text import fold
 
 log = logging.getLogger(__name__)
 PURPOSE = "zalo-offer"
 LIFETIME = timedelta(days=7)     # the OA's reply window: nobody answers an older message
+
+
+class Shelf(Protocol):
+    """Where offers are kept: the unit of work and the sealing key (ZaloTurns, or the App)."""
+
+    uow: UnitOfWorkFactory
+    sealer: Sealer
 
 
 def offered(messages: Sequence[Message]) -> list[tuple[str, str]]:
@@ -42,7 +50,7 @@ def picked(choices: list[tuple[str, str]], text: str) -> str | None:
     return matches[0] if len(matches) == 1 else None
 
 
-async def remember(app: App, channel: str, user_id: str, messages: Sequence[Message]) -> None:
+async def remember(app: Shelf, channel: str, user_id: str, messages: Sequence[Message]) -> None:
     """What this person now sees at the bottom of the chat (call after it was sent)."""
     choices = offered(messages)
     sealed = app.sealer.seal(PURPOSE, json.dumps(choices, ensure_ascii=False)) \
@@ -57,7 +65,7 @@ async def remember(app: App, channel: str, user_id: str, messages: Sequence[Mess
         log.warning("zalo offer not stored", extra={"channel": channel})
 
 
-async def _stored(app: App, channel: str, user_id: str) -> str | None:
+async def _stored(app: Shelf, channel: str, user_id: str) -> str | None:
     try:
         async with app.uow() as uow:
             return await uow.zalo_offers.get(channel, user_id,
@@ -67,7 +75,7 @@ async def _stored(app: App, channel: str, user_id: str) -> str | None:
 
 
 @asynccontextmanager
-async def shown_when_sent(app: App, channel: str, user_id: str, messages: Sequence[Message]):
+async def shown_when_sent(app: Shelf, channel: str, user_id: str, messages: Sequence[Message]):
     """Remember the choices before sending (the person may type one the moment it arrives),
     and put back what was there if the send fails: offers are what was actually shown."""
     previous = await _stored(app, channel, user_id)
@@ -84,7 +92,7 @@ async def shown_when_sent(app: App, channel: str, user_id: str, messages: Sequen
         raise
 
 
-async def resolve(app: App, inbound: Inbound) -> Inbound:
+async def resolve(app: Shelf, inbound: Inbound) -> Inbound:
     """A typed choice of the last message becomes its press; anything else stays as it is."""
     if inbound.kind is not Kind.TEXT:
         return inbound
