@@ -38,6 +38,10 @@ def _parser() -> argparse.ArgumentParser:
     unit_actions.add_parser("list", help="print the directory as a tree")
     bounds = unit_actions.add_parser("boundaries", help="import GeoJSON commune boundaries")
     bounds.add_argument("file", type=Path)
+    reorg = unit_actions.add_parser(
+        "reorganise", help="apply a new directory whose units replace old ones (one transaction)")
+    reorg.add_argument("file", type=Path)
+    reorg.add_argument("--dry-run", action="store_true", help="print the plan, change nothing")
     for name, module in COMMAND_MODULES.items():
         importlib.import_module(module).add_arguments(name, commands)
     return parser
@@ -116,6 +120,9 @@ async def _units(app, args: argparse.Namespace) -> None:
     if args.action == "import":
         directory, added, changed = await import_units(app, args.file)
         print(f"{directory}: {added} units added, {changed} updated")
+    elif args.action == "reorganise":
+        from bot.cli_units import reorganise_command
+        await reorganise_command(app, args.file, args.dry_run)
     elif args.action == "boundaries":
         boundaries = load_boundaries(args.file)
         async with app.uow() as uow:
@@ -130,7 +137,8 @@ async def _units(app, args: argparse.Namespace) -> None:
 
 async def _print_units(app) -> None:
     async with app.uow() as uow:
-        units = await uow.units.all()
+        units, history = await uow.units.all(), await uow.units.history()
+        successors = {u.id: await uow.units.by_id(u.successor_id) for u in history}
     children: dict[int | None, list] = {}
     for unit in units:
         children.setdefault(unit.parent_id, []).append(unit)
@@ -141,3 +149,5 @@ async def _print_units(app) -> None:
             print(f"{'  ' * depth}{unit.slug:<14} {unit.name} ({unit.police}){desk}")
             show(unit.id, depth + 1)
     show(None, 0)
+    for unit in history:        # old slugs still work in deep links and reports
+        print(f"{unit.slug:<14} {unit.name} -> {successors[unit.id].slug} (history)")

@@ -30,6 +30,10 @@ class _UnitEntry(BaseModel):
     aliases: list[str] = []
     replaces: list[str] = []          # slugs of units merged into this one
     effective: date | None = None     # when they were merged (default: the directory's)
+    phone: str = Field(default="", max_length=40)
+    address: str = Field(default="", max_length=300)
+    formed_from: list[str] = []       # the former units' names, as the resolution words them
+    source: str = ""                  # where the unit's composition comes from
     children: list["_UnitEntry"] = []
 
     @field_validator("slug")
@@ -43,6 +47,7 @@ class _UnitEntry(BaseModel):
 class _Directory(BaseModel):
     directory: str
     title: str = ""
+    source: str = ""
     effective: date | None = None     # when this directory's `replaces:` take effect
     units: list[_UnitEntry] = Field(min_length=1)
 
@@ -105,7 +110,8 @@ def load_directory(path: Path) -> tuple[str, list[UnitSpec]]:
                               police=entry.police or entry.name, kind=entry.kind,
                               parent_slug=parent, aliases=tuple(entry.aliases),
                               duty_desk=entry.duty_desk, replaces=tuple(entry.replaces),
-                              effective=effective if entry.replaces else None))
+                              effective=effective if entry.replaces else None,
+                              phone=entry.phone.strip(), address=entry.address.strip()))
         for child in entry.children:
             walk(child, entry.slug)
 

@@ -29,7 +29,8 @@ class Settings(BaseSettings):
     admin_telegram_ids: Annotated[list[int], NoDecode] = []
     default_language: Literal["vi", "en"] = "vi"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
-    units_file: Path = CONFIG_DIR / "units" / "tan-yen.yaml"
+    # the 2025 two-level police; units/tan-yen.yaml is the seed-era directory (history, example)
+    units_file: Path = CONFIG_DIR / "units" / "bac-ninh-2025.yaml"
     bulletins_dir: Path = CONFIG_DIR / "bulletins"
     # --- tip line ---
     secret_key: SecretStr | None = None        # seals tipster links; not stored in the database

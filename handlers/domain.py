@@ -32,6 +32,10 @@ class EventKind(str, enum.Enum):
     SETTINGS_CHANGED = "settings_changed"
     BULLETIN_VIEWED = "bulletin_viewed"
     BLOCKED = "blocked"
+    # a reorganisation moved a commune's subscribers (one row per side, `count` of them), so a
+    # report on a period before it still finds them in the commune they lived in then
+    SUBSCRIBERS_MOVED_OUT = "subscribers_moved_out"
+    SUBSCRIBERS_MOVED_IN = "subscribers_moved_in"
     # broadcasts (one delivery_* row per recipient and outcome)
     BULLETIN_PUBLISHED = "bulletin_published"
     DELIVERED = "delivered"
@@ -122,6 +126,13 @@ class Unit:
     aliases: tuple[str, ...] = ()
     duty_desk: bool = False
     boundary: dict | None = field(default=None, compare=False, hash=False)  # GeoJSON geometry
+    phone: str = ""
+    address: str = ""
+    successor_id: int | None = None     # set when the unit was merged away (history)
+
+    @property
+    def is_history(self) -> bool:
+        return self.successor_id is not None
 
 
 @dataclass(frozen=True)
@@ -138,6 +149,8 @@ class UnitSpec:
     duty_desk: bool = False
     replaces: tuple[str, ...] = ()      # slugs of units merged into this one (reorganisation)
     effective: date | None = None       # from when `replaces` holds
+    phone: str = ""
+    address: str = ""
 
 
 @dataclass(frozen=True)

@@ -173,7 +173,8 @@ def resident_feature() -> Feature:
     from handlers.library import LibraryListScreen, LibraryReadScreen, LibraryTopicsScreen
     from handlers.onboarding import TopicsScreen
     latest, library = goto("lib_list", topic=LATEST, page=0), goto("lib_topics")
-    emergency, settings = say_then_main("emergency.text"), goto("settings")
+    from handlers.directory import show_emergency
+    emergency, settings = show_emergency, goto("settings")
     return Feature(
         name="resident",
         screens=[CommuneScreen(), TopicsScreen(), MainScreen(), SettingsScreen(),
@@ -202,9 +203,11 @@ async def welcome(turn: Turn) -> None:
         turn.say(turn.t("start.welcome_back"))
         await turn.show()
         return
-    turn.say(turn.t("start.welcome"))
+    from handlers.directory import command_police
+    turn.say(turn.t("start.welcome", police=await command_police(turn)))
     turn.say(turn.t("privacy.text"))
-    unit = await turn.uow.units.by_slug(turn.inbound.args.strip().lower()[:64])
+    # a leaflet printed for a commune merged since leads to the commune that took it over
+    unit = await turn.uow.units.resolve(turn.inbound.args.strip().lower()[:64])
     if unit is not None and unit.id in {u.id for u in await turn.uow.units.selectable()}:
         await CommuneScreen().pick(turn, unit, ONBOARDING)
         return

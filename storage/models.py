@@ -53,6 +53,12 @@ class UnitRow(Base):
     duty_desk: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     boundary: Mapped[dict | None] = mapped_column(JSON)   # GeoJSON geometry, optional
+    phone: Mapped[str | None] = mapped_column(String(40))
+    address: Mapped[str | None] = mapped_column(String(300))
+    # A unit merged into another (a reorganisation) is history: inactive, pointing at the
+    # unit that took over its residents, tips and staff, from `retired_on`.
+    successor_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    retired_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 

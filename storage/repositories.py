@@ -13,6 +13,7 @@ from handlers.domain import (Bulletin, BulletinSpec, DialogueState, EventKind, S
 from storage.models import (BulletinRow, DialogueRow, LedgerRow, ProcessedUpdateRow,
                             SubscriberRow, SubscriberTopicRow, TopicRow, UnitRow, utcnow)
 from storage.statistics_tables import sync_successions
+from storage.unit_moves import UnitMoves
 
 
 class SqlSubscribers:
@@ -85,7 +86,7 @@ class SqlDialogues:
         return result.rowcount or 0
 
 
-class SqlUnits:
+class SqlUnits(UnitMoves):
     def __init__(self, session: AsyncSession) -> None:
         self._s = session
 
@@ -106,8 +107,30 @@ class SqlUnits:
         return _unit(row) if row else None
 
     async def by_id(self, unit_id: int) -> Unit | None:
+        """Any unit, history too: old tips and reports still name the unit they had."""
         row = await self._s.get(UnitRow, unit_id)
         return _unit(row) if row else None
+
+    async def any_by_slug(self, slug: str) -> Unit | None:
+        """A unit by slug, whether current or history."""
+        row = await self._s.scalar(select(UnitRow).where(UnitRow.slug == slug))
+        return _unit(row) if row else None
+
+    async def resolve(self, slug: str) -> Unit | None:
+        """The current unit a slug stands for: a merged unit leads to its successor (an old
+        leaflet's deep link, a draft begun before a reorganisation)."""
+        row = await self._s.scalar(select(UnitRow).where(UnitRow.slug == slug))
+        seen: set[int] = set()
+        while row is not None and row.successor_id is not None and row.id not in seen:
+            seen.add(row.id)
+            row = await self._s.get(UnitRow, row.successor_id)
+        return _unit(row) if row is not None and row.active else None
+
+    async def history(self) -> Sequence[Unit]:
+        """Units merged away, oldest first."""
+        rows = await self._s.scalars(select(UnitRow).where(
+            UnitRow.successor_id.is_not(None)).order_by(UnitRow.id))
+        return [_unit(r) for r in rows]
 
     async def set_boundary(self, slug: str, geometry: dict) -> bool:
         row = await self._s.scalar(select(UnitRow).where(UnitRow.slug == slug))
@@ -127,9 +150,11 @@ class SqlUnits:
                 self._s.add(row)
                 added.add(spec.slug)
             parent_id = rows[spec.parent_slug].id if spec.parent_slug else None
+            # a unit merged away stays history even if an old directory is imported again
             values = dict(name=spec.name, short=spec.short, police=spec.police, kind=spec.kind,
                           parent_id=parent_id, aliases=list(spec.aliases),
-                          duty_desk=spec.duty_desk, active=True)
+                          duty_desk=spec.duty_desk, active=row.successor_id is None,
+                          phone=spec.phone or None, address=spec.address or None)
             if row.id is not None and any(getattr(row, k) != v for k, v in values.items()):
                 changed.add(spec.slug)
             for key, value in values.items():
@@ -144,7 +169,8 @@ class SqlUnits:
 def _unit(row: UnitRow) -> Unit:
     return Unit(id=row.id, slug=row.slug, name=row.name, short=row.short, police=row.police,
                 kind=row.kind, parent_id=row.parent_id, aliases=tuple(row.aliases or ()),
-                duty_desk=row.duty_desk, boundary=row.boundary)
+                duty_desk=row.duty_desk, boundary=row.boundary, phone=row.phone or "",
+                address=row.address or "", successor_id=row.successor_id)
 
 
 class SqlTopics:

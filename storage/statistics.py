@@ -32,7 +32,9 @@ FLOWS = {"delivered": "delivered", "delivery_failed": "delivery_failed",
          "resubscribed": "returned_subscribers", "unsubscribed": "unsubscribed",
          "blocked": "blocked_bot", "bulletin_viewed": "views",
          "team_report_submitted": "team_reports"}
-SUBSCRIBER_CHANGE = {"subscribed": 1, "resubscribed": 1, "unsubscribed": -1, "blocked": -1}
+SUBSCRIBER_CHANGE = {"subscribed": 1, "resubscribed": 1, "unsubscribed": -1, "blocked": -1,
+                     # a reorganisation moving residents to the merged commune
+                     "subscribers_moved_in": 1, "subscribers_moved_out": -1}
 PUBLISHED = EventKind.BULLETIN_PUBLISHED.value
 
 

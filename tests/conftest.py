@@ -17,6 +17,7 @@ from storage.models import Base
 from storage.tables import metadata as _all_tables  # noqa: F401  (every table for wipe)
 
 ROOT = Path(__file__).resolve().parent.parent
+SEED_DIRECTORY = ROOT / "config" / "units" / "tan-yen.yaml"
 
 
 @pytest.fixture(scope="session")
@@ -45,8 +46,11 @@ async def database_url(tmp_path_factory) -> str:
 
 
 def make_settings(database_url: str, **overrides) -> Settings:
+    # Most tests were written against the seed-era Tân Yên directory (Cao Thượng, Nhã Nam...),
+    # not the 2025 default: they name it here. Tests of the default pass units_file themselves.
     values = dict(database_url=database_url, auto_migrate=False, telegram_token=None,
-                  http_port=0, log_level="DEBUG", secret_key="test-secret-key-0123456789")
+                  http_port=0, log_level="DEBUG", secret_key="test-secret-key-0123456789",
+                  units_file=SEED_DIRECTORY)
     values.update(overrides)
     return Settings(_env_file=None, **values)
 

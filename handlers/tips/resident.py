@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from handlers.dialogue import Turn, option
+from handlers.directory import unit_police
 from handlers.domain import EventKind
 from handlers.messages import Kind, Message
 from handlers.onboarding import CommuneScreen, match_units
@@ -304,7 +305,7 @@ class ConfirmScreen(TipStep):
 
     async def render(self, turn: Turn) -> Message:
         draft = draft_of(turn)
-        unit = await turn.uow.units.by_slug(draft.unit_slug) if draft.unit_slug != "?" else None
+        unit = await turn.uow.units.resolve(draft.unit_slug) if draft.unit_slug != "?" else None
         place = unit.name if unit else turn.t("tip.place_unknown")
         text = turn.t("tip.summary", category=turn.t(f"tip.category.{draft.category}"),
                       place=" · ".join(p for p in (place, draft.place) if p),
@@ -328,7 +329,9 @@ class ConfirmScreen(TipStep):
             turn.say(turn.t(refusal.key))
             await turn.show()            # the draft stays; they can send it later
             return
-        turn.say(turn.t("team.receipt" if team else "tip.receipt", code=code, label=tip.label))
+        police = await unit_police(turn, tip.unit_id)     # the unit that received it
+        turn.say(turn.t("team.receipt" if team else "tip.receipt", code=code, label=tip.label,
+                        police=police))
         turn.go("main")
         await turn.show()
 

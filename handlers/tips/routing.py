@@ -14,7 +14,8 @@ async def duty_desk(turn: Turn) -> Unit:
 
 
 async def responsible_unit(turn: Turn, unit_slug: str) -> Unit:
-    unit = await turn.uow.units.by_slug(unit_slug) if unit_slug not in ("", "?") else None
+    # resolve: a draft begun before a reorganisation goes to the commune that took it over
+    unit = await turn.uow.units.resolve(unit_slug) if unit_slug not in ("", "?") else None
     return unit or await duty_desk(turn)
 
 
@@ -23,6 +24,9 @@ async def unit_at(turn: Turn, location: tuple[float, float]) -> Unit | None:
     for unit in await turn.uow.units.selectable():
         if unit.boundary and contains(unit.boundary, location):
             return unit
+    for old in await turn.uow.units.history():       # a merged commune's boundary
+        if old.boundary and contains(old.boundary, location):
+            return await turn.uow.units.resolve(old.slug)
     return None
 
 

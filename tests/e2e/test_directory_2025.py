@@ -1,0 +1,91 @@
+"""The 2025 directory end to end: a fresh install greets as the province police, the former
+communes' names find the new commune, and an old leaflet's deep link still works."""
+from __future__ import annotations
+
+from bot.cli_units import reorganise_command
+from config.settings import CONFIG_DIR
+from storage.models import UnitRow
+from tests.conftest import wipe
+from tests.e2e.test_console import chat
+from tests.storage import reorganisation_data as data
+
+
+async def test_a_fresh_install_greets_as_the_2025_police(app, database_url):
+    await wipe(app)                       # nothing loaded: the process loads the default
+    out = await chat(database_url, ["cao thuong", "xong"], user="fresh")
+    assert "Đây là kênh thông tin của Công an tỉnh Bắc Ninh." in out
+    assert "huyện Tân Yên" not in out
+    assert "Đã chọn Xã Tân Yên" in out
+    assert "Địa bàn: Xã Tân Yên." in out
+    async with app.uow() as uow:
+        units = await uow.units.selectable()
+        sub = await uow.subscribers.get("console", "fresh")
+        chosen = await uow.units.by_id(sub.unit_id)
+    assert len(units) == 99 and chosen.slug == "xa-tan-yen"
+
+
+async def test_tan_yen_typed_finds_the_new_commune(app, database_url):
+    await wipe(app)
+    out = await chat(database_url, ["tan yen", "xong"], user="typist")
+    assert "Đã chọn Xã Tân Yên" in out
+
+
+async def test_an_old_deep_link_leads_to_the_new_commune(app, database_url, capsys):
+    await reorganise_command(app, CONFIG_DIR / "units" / "bac-ninh-2025.yaml", False)
+    capsys.readouterr()
+    out = await chat(database_url, ["/start cao-thuong", "xong"], user="leaflet")
+    assert "Đây là kênh thông tin của Công an tỉnh Bắc Ninh." in out
+    assert "Đã chọn Xã Tân Yên" in out
+    assert "Cao Thượng" not in out.split("Đã chọn")[1]
+
+
+async def test_the_emergency_screen_shows_the_commune_police_contact(app, database_url, capsys):
+    await data.build(app)
+    await reorganise_command(app, CONFIG_DIR / "units" / "bac-ninh-2025.yaml", False)
+    capsys.readouterr()
+    async with app.uow() as uow:
+        unit = await uow.units.by_slug("xa-tan-yen")
+        row = await uow.session.get(UnitRow, unit.id)
+        row.phone, row.address = "0204 3878 123", "Tổ dân phố Hòa Bình, xã Tân Yên"
+        await uow.commit()
+    out = await chat(database_url, ["tan yen", "xong", "/khancap"], user="caller")
+    assert "👮 Công an xã Tân Yên" in out
+    assert "☎️ Điện thoại: 0204 3878 123" in out
+    assert "🏢 Trụ sở: Tổ dân phố Hòa Bình, xã Tân Yên" in out
+    assert "👮 Công an tỉnh Bắc Ninh" in out             # the duty desk, not listed yet
+    assert "Chưa có số điện thoại, địa chỉ trong danh bạ của bot" in out
+
+
+
+SQUARE = {"type": "Polygon", "coordinates": [[[106.0, 21.3], [106.2, 21.3], [106.2, 21.5],
+                                              [106.0, 21.5], [106.0, 21.3]]]}
+
+
+async def test_a_location_in_an_old_commune_routes_to_its_successor_and_the_receipt_names_it(
+        app, capsys, tmp_path):
+    from handlers.messages import Kind
+    from tests.resident import Resident
+    from tests.test_directory_and_library import run_cli
+    await reorganise_command(app, CONFIG_DIR / "units" / "bac-ninh-2025.yaml", False)
+    capsys.readouterr()
+    shapes = tmp_path / "communes.geojson"
+    shapes.write_text('{"type": "FeatureCollection", "features": ['
+                      '{"type": "Feature", "properties": {"slug": "cao-thuong"}, "geometry": '
+                      + str(SQUARE).replace("'", '"') + '}, {"type": "Feature", "properties": '
+                      '{"slug": "xa-nha-nam"}, "geometry": {"type": "Polygon", "coordinates": '
+                      '[[[105.0, 21.0], [105.1, 21.0], [105.1, 21.1], [105.0, 21.0]]]}}]}',
+                      encoding="utf-8")
+    out = await run_cli(app.settings.database_url, "units", "boundaries", str(shapes))
+    assert out.strip() == "2 boundaries imported"        # old and new communes alike
+    r = Resident(app, "r-location")
+    await r.onboard("nha nam")
+    await r.command("tobao")
+    await r.press("tiếp tục")
+    await r.press("Ma túy")
+    await r.send(Kind.LOCATION, location=(21.4, 106.1))
+    assert "thuộc Xã Tân Yên" in r.texts()
+    await r.type("Có người buôn bán ma túy gần chợ")
+    await r.press("Bỏ qua")
+    await r.press("ẩn danh")
+    await r.press("Gửi tin báo")
+    assert "Tin báo đã được gửi tới Công an xã Tân Yên (tin báo #" in r.texts()
