@@ -31,6 +31,8 @@ async def test_forged_stale_malformed_huge_and_unknown_events_leave_no_trace(app
         unknown = oa.event("user_submit_info", RESIDENT, sender={"id": RESIDENT},
                            message={"msg_id": "m-1"})
         assert await oa.deliver(unknown) == 200                  # Zalo must not retry it
+        bogus = oa.message_event("user_send_bogus", RESIDENT, text="/start")
+        assert await oa.deliver(bogus) == 200                    # not a documented event
         nameless = oa.event("", RESIDENT)
         assert await oa.deliver(nameless) == 200
         await oa.wait_idle()
