@@ -11,7 +11,7 @@ import pytest
 from handlers.domain import SubscriberStatus
 from tests.conftest import ROOT
 from tests.e2e.harness import button, free_port
-from tests.fakebotapi.server import FakeBotApi
+from tests.fakes.botapi.server import FakeBotApi
 
 RESIDENT = 8123
 

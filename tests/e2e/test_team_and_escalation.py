@@ -12,7 +12,7 @@ from storage.tip_tables import TipRow
 from tests.e2e.harness import button, running_bot
 from tests.e2e.tips_helpers import has, join, send_tip
 from tests.e2e.test_telegram import onboard
-from tests.fakebotapi.server import FakeBotApi
+from tests.fakes.botapi.server import FakeBotApi
 
 MEMBER, OFFICER, DESK, RESIDENT = 6_100, 6_200, 6_300, 6_400
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from handlers.domain import SubscriberStatus
 from storage.models import LedgerRow
 from tests.e2e.harness import SECRET, button, keyboard, running_bot
-from tests.fakebotapi.server import FakeBotApi
+from tests.fakes.botapi.server import FakeBotApi
 
 RESIDENT = 7001
 

@@ -15,7 +15,7 @@ from storage.tip_tables import TipLinkRow, TipRow
 from tests.e2e.harness import button, running_bot
 from tests.e2e.test_telegram import onboard
 from tests.e2e.tips_helpers import has, join, send_tip
-from tests.fakebotapi.server import FakeBotApi
+from tests.fakes.botapi.server import FakeBotApi
 
 RESIDENT, OFFICER, OTHER_OFFICER = 7_000_123_457, 9_000_001, 9_000_002
 

@@ -1,0 +1,73 @@
+"""Every user-facing word is in both catalogues, with the same placeholders."""
+import re
+
+import pytest
+
+from bot.datafiles import load_catalog, load_topics
+from handlers.i18n import placeholders
+
+VIETNAMESE = re.compile(r"[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]")
+
+
+@pytest.fixture(scope="module")
+def texts():
+    catalog = load_catalog()
+    return catalog._texts
+
+
+def test_both_catalogues_have_every_key(texts):
+    assert set(texts["vi"]) == set(texts["en"])
+
+
+def test_placeholders_match(texts):
+    for key, template in texts["vi"].items():
+        assert placeholders(template) == placeholders(texts["en"][key]), key
+
+
+def test_every_topic_and_command_is_named(texts):
+    from bot.telegram.channel import COMMANDS
+    for topic in load_topics():
+        assert f"topic.{topic}" in texts["vi"]
+    for command in COMMANDS:
+        assert f"command.{command}" in texts["vi"]
+
+
+def test_vietnamese_catalogue_is_vietnamese(texts):
+    """Most entries carry diacritics: a sign the catalogue was not filled with English."""
+    accented = [k for k, v in texts["vi"].items() if VIETNAMESE.search(v.lower())]
+    assert len(accented) / len(texts["vi"]) > 0.8
+
+
+def test_no_python_module_holds_vietnamese_text():
+    """User-facing words live in the catalogues: no Vietnamese string literal in code
+    (docstrings and comments may explain things in Vietnamese words)."""
+    import ast
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[2]
+    offenders = []
+    for folder in ("bot", "handlers", "broadcasts", "storage"):
+        for path in (root / folder).rglob("*.py"):
+            if path.name == "text.py":   # the accent-folding table, not text for people
+                continue
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                          if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef,
+                                               ast.AsyncFunctionDef))
+                          and node.body and isinstance(node.body[0], ast.Expr)
+                          and isinstance(node.body[0].value, ast.Constant)}
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Constant) and isinstance(node.value, str) \
+                        and id(node) not in docstrings and VIETNAMESE.search(node.value.lower()):
+                    offenders.append(f"{path.name}:{node.lineno}: {node.value[:40]}")
+    assert offenders == []
+
+
+def test_no_entry_is_cut_short_by_a_yaml_comment():
+    """An unquoted ' #' starts a YAML comment and silently truncates the text."""
+    from config.settings import CONFIG_DIR
+    for lang in ("vi", "en"):
+        for number, line in enumerate((CONFIG_DIR / "locales" / f"{lang}.yaml")
+                                      .read_text(encoding="utf-8").splitlines(), start=1):
+            key, sep, value = line.partition(": ")
+            if sep and not line.startswith((" ", "#")) and not value.startswith(('"', "'", "|")):
+                assert " #" not in value, f"{lang}.yaml:{number}: quote this value"
