@@ -64,7 +64,7 @@ SQUARE = {"type": "Polygon", "coordinates": [[[106.0, 21.3], [106.2, 21.3], [106
 async def test_a_location_in_an_old_commune_routes_to_its_successor_and_the_receipt_names_it(
         app, capsys, tmp_path):
     from handlers.messages import Kind
-    from tests.resident import Resident
+    from tests.fakes.resident import Resident
     from tests.test_directory_and_library import run_cli
     await reorganise_command(app, CONFIG_DIR / "units" / "bac-ninh-2025.yaml", False)
     capsys.readouterr()
