@@ -65,7 +65,7 @@ async def test_a_location_in_an_old_commune_routes_to_its_successor_and_the_rece
         app, capsys, tmp_path):
     from handlers.messages import Kind
     from tests.fakes.resident import Resident
-    from tests.test_directory_and_library import run_cli
+    from tests.storage.test_directory_and_library import run_cli
     await reorganise_command(app, CONFIG_DIR / "units" / "bac-ninh-2025.yaml", False)
     capsys.readouterr()
     shapes = tmp_path / "communes.geojson"
