@@ -59,7 +59,7 @@ class SqlStatistics:
         add_counts(tip_rows, raw)
         months = await self._months(scope, period)
         add_months(tip_rows, months)
-        return assemble(
+        figures = assemble(
             period=period, scope=scope, nodes=rollup(scope, raw),
             bulletins=await self._bulletins_per_node(scope, start, end),
             durations=durations,
@@ -67,6 +67,15 @@ class SqlStatistics:
             channels=await self._channels(scope, start, end),
             categories=categories(tip_rows), months=months,
             generated_at=datetime.now(timezone.utc))
+        figures.issuer = await self._issuer(unit_slug)
+        return figures
+
+    async def _issuer(self, unit_slug: str | None) -> str | None:
+        """The reporting police unit: the unit reported on, or the current duty desk."""
+        if unit_slug is not None:
+            return await self._s.scalar(select(UnitRow.police).where(UnitRow.slug == unit_slug))
+        return await self._s.scalar(select(UnitRow.police).where(
+            UnitRow.active, UnitRow.duty_desk).order_by(UnitRow.id).limit(1))
 
     async def _roomy_sorts(self) -> None:
         """PostgreSQL only: a year of tips is grouped and ranked in memory rather than on disk

@@ -41,7 +41,8 @@ def workbook(figures: Figures, labels: Labels) -> bytes:
 
 def _heading(sheet: Worksheet, figures: Figures, labels: Labels) -> int:
     """Title, scope and period above the summary table (frozen with its header)."""
-    sheet.append([labels.t("stats.report.title")])
+    title = labels.t("stats.report.title")
+    sheet.append([f"{figures.issuer.upper()} · {title}" if figures.issuer else title])
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append([labels.t("stats.summary.title", scope=labels.scope(figures.scope_name),
                            period=labels.period(figures.period))])

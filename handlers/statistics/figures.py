@@ -174,6 +174,7 @@ class Figures:
     categories: list[CategoryFigures]
     months: list[MonthFigures]
     generated_at: datetime
+    issuer: str | None = None           # the police unit reporting, from the directory
 
     @property
     def empty(self) -> bool:

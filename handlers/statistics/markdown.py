@@ -11,7 +11,8 @@ INDENT = "\u00a0\u00a0"        # non-breaking spaces survive Markdown renderers
 
 def markdown(figures: Figures, labels: Labels) -> str:
     scope = labels.scope(figures.scope_name)
-    lines = [f"# {labels.t('stats.report.title')}", "",
+    issuer = [f"**{figures.issuer.upper()}**", ""] if figures.issuer else []
+    lines = [*issuer, f"# {labels.t('stats.report.title')}", "",
              labels.t("stats.report.subtitle", scope=scope, period=labels.period(figures.period)),
              "", f"## {labels.t('stats.report.narrative')}", "", narrative(figures, labels), ""]
     if not figures.empty:

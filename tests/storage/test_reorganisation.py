@@ -120,6 +120,7 @@ async def test_reports_before_across_and_after_the_merger(app, capsys):
     assert before.total.counts.delivered == 30                 # as it was, under its old name
     assert before.total.counts.subscribers_end == 3            # residents lived there then
     assert before.scope_name == "Thị trấn Cao Thượng"
+    assert before.issuer == "Công an thị trấn Cao Thượng"     # the heading, from the directory
     across = await figures(app, ACROSS, "xa-tan-yen")
     assert across.total.counts.delivered == 2 * 10 + 2 * 1     # Cao Thượng + Cao Xá
     assert across.total.counts.subscribers_end == 5            # 3 + 2 from Việt Lập
@@ -127,6 +128,7 @@ async def test_reports_before_across_and_after_the_merger(app, capsys):
     assert after.total.counts.delivered == 5 * 11
     assert after.total.counts.tips == 5                        # Việt Lập's, now Tân Yên's
     year = await figures(app, YEAR)
+    assert (year_before.issuer, year.issuer) == ("Công an huyện Tân Yên", "Công an tỉnh Bắc Ninh")
     assert year.total.counts.delivered == year_before.total.counts.delivered == 132
     assert year.total.counts.tips == year_before.total.counts.tips == 12
     assert year.total.counts.subscribers_end == year_before.total.counts.subscribers_end == 7

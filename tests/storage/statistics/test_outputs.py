@@ -30,7 +30,9 @@ def labels(app):
 async def test_markdown_has_the_narrative_in_the_seeds_style_and_the_tables(app, known_ledger,
                                                                            labels):
     text = render(await figures(app), "md", labels).decode("utf-8")
-    assert text.startswith("# Báo cáo kết quả công tác tuyên truyền, tiếp nhận tin báo, tố giác")
+    # the issuing police comes from the directory (here the seed-era district's duty desk)
+    assert text.startswith("**CÔNG AN HUYỆN TÂN YÊN**\n\n"
+                           "# Báo cáo kết quả công tác tuyên truyền, tiếp nhận tin báo, tố giác")
     assert "**Kỳ báo cáo:** từ ngày 01/06/2025 đến ngày 31/07/2025" in text
     assert ("Trong kỳ (từ ngày 01/06/2025 đến ngày 31/07/2025), trên toàn địa bàn, lực lượng "
             "Công an đã đăng tải 4 tin bài cảnh báo, tuyên truyền qua chatbot, phát tới 20 lượt "
@@ -72,7 +74,8 @@ async def test_xlsx_sheets_headers_frozen_rows_and_figures(app, known_ledger, la
     assert book.sheetnames == ["Tổng hợp", "Theo đơn vị", "Theo chủ đề", "Tin báo",
                                "Hoạt động trực tiếp"]
     summary = book["Tổng hợp"]
-    assert summary["A1"].value.startswith("Báo cáo kết quả công tác tuyên truyền")
+    assert summary["A1"].value.startswith(
+        "CÔNG AN HUYỆN TÂN YÊN · Báo cáo kết quả công tác tuyên truyền")
     assert [summary["A4"].value, summary["B4"].value] == ["Chỉ tiêu", "Số liệu"]
     assert summary.freeze_panes == "A5"
     values = {r[0]: r[1] for r in summary.iter_rows(min_row=5, values_only=True) if r[0]}
