@@ -29,6 +29,7 @@ class BroadcastContext:
     channels: list[str] = field(default_factory=list)       # channels that have a drain
     links: BulletinLinks = field(default_factory=BulletinLinks)
     live_status: set[str] = field(default_factory=set)      # channels with a status reporter
+    reach_hours: float = 168.0     # Zalo's reply window (BOT_ZALO_REPLY_WINDOW_HOURS)
     clock: Callable[[], datetime] = _utcnow
 
 

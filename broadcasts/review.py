@@ -138,7 +138,7 @@ class WatchScreen:
         if view is None:
             return Message(text=turn.t(UnknownBroadcast.key, id=turn.state.data.get("id", 0)),
                            buttons=((option(self.step, "menu", turn.t("broadcast.button.menu")),),))
-        return watch_message(turn.t, view)
+        return watch_message(turn.t, view, reach_hours=self._ctx.reach_hours)
 
     async def _view(self, turn: Turn) -> BroadcastView | None:
         view = await turn.uow.broadcasts.get(int(turn.state.data.get("id", 0)))

@@ -27,8 +27,16 @@ def problem_text(t: Translate, problem: BulletinProblem) -> str:
     return t(problem.key, **values)
 
 
-def status_text(t: Translate, view: BroadcastView) -> str:
-    """Delivered / total, failed, blocked, the rate and the time left, in a few lines."""
+def window_text(t: Translate, hours: float) -> str:
+    """The reply window as people say it: "7 ngày" for whole days, else "36 giờ"."""
+    if hours >= 24 and hours % 24 == 0:
+        return t("broadcast.window.days", n=int(hours // 24))
+    return t("broadcast.window.hours", n=f"{hours:g}")
+
+
+def status_text(t: Translate, view: BroadcastView, *, reach_hours: float) -> str:
+    """Delivered / total, failed, blocked, the rate and the time left, in a few lines;
+    ``reach_hours`` is the reply window that decides who is out of reach (a setting)."""
     status = Status(view.status)
     lines = [t("broadcast.status.head", id=view.id, state=t(f"broadcast.state.{status.value}"))]
     if status in (Status.SCHEDULED, Status.DRAFT):
@@ -37,7 +45,8 @@ def status_text(t: Translate, view: BroadcastView) -> str:
         lines.append(t("broadcast.status.counts", sent=view.sent, total=_total(view),
                        failed=view.failed, blocked=view.blocked, expired=view.expired))
         if getattr(view, "unreached", 0):
-            lines.append(t("broadcast.status.unreached", count=view.unreached))
+            lines.append(t("broadcast.status.unreached", count=view.unreached,
+                           window=window_text(t, reach_hours)))
         lines.append(t("broadcast.status.pace", rate=f"{view.rate:.1f}", left=_left(view)))
     if view.photo_error:
         lines.append(t("broadcast.status.photo_rejected"))
@@ -63,7 +72,7 @@ def _left(view: BroadcastView) -> str:
     return duration_text(view.pending / view.rate)
 
 
-def watch_message(t: Translate, view: BroadcastView) -> Message:
+def watch_message(t: Translate, view: BroadcastView, *, reach_hours: float) -> Message:
     """The status with the actions that apply now (none once it is over)."""
     status = Status(view.status)
     row = []
@@ -76,4 +85,4 @@ def watch_message(t: Translate, view: BroadcastView) -> Message:
     rows = [tuple(row)] if row else []
     rows.append((option(WATCH, "refresh", t("broadcast.button.refresh")),
                  option(WATCH, "menu", t("broadcast.button.menu"))))
-    return Message(text=status_text(t, view), buttons=tuple(rows))
+    return Message(text=status_text(t, view, reach_hours=reach_hours), buttons=tuple(rows))

@@ -64,7 +64,8 @@ async def handle(app, args: argparse.Namespace) -> None:
         elif args.action == "list":
             await _list(app, t)
         elif args.action == "status":
-            print(status_text(t, await _get(app, args.id)))
+            print(status_text(t, await _get(app, args.id),
+                              reach_hours=app.settings.zalo_reply_window_hours))
         else:
             await _change(app, args.id, Action(args.action), t)
     except BulletinProblem as problem:

@@ -18,7 +18,8 @@ def broadcast_channels(settings: Settings) -> list[str]:
 
 
 def broadcast_context(settings: Settings) -> BroadcastContext:
-    context = BroadcastContext(channels=broadcast_channels(settings))
+    context = BroadcastContext(channels=broadcast_channels(settings),
+                               reach_hours=settings.zalo_reply_window_hours)
     if settings.telegram_token is not None:
         context.live_status.add("telegram")
     if getattr(settings, "telegram_bot_username", None):   # known before the bot starts

@@ -102,6 +102,7 @@ class Broadcasting:
                          concurrency=settings.broadcast_concurrency, on_blocked=self._blocked)
 
         reporter = StatusReporter(app.uow, bot, app.catalog,
+                                  reach_hours=settings.zalo_reply_window_hours,
                                   every=settings.broadcast_status_every)
         lease = DrainLease(app.engine, "telegram", holder_name(), settings.broadcast_lease)
         self.supervisors["telegram"] = DrainSupervisor(lease, outbox, make_drain, [reporter.run])

@@ -26,8 +26,9 @@ log = logging.getLogger(__name__)
 
 class StatusReporter:
     def __init__(self, uow: SqlUnitOfWorkFactory, bot: Bot, catalog: Catalog, *,
-                 channel: str = "telegram", every: float = 3.0) -> None:
+                 reach_hours: float, channel: str = "telegram", every: float = 3.0) -> None:
         self._uow, self._bot, self._catalog = uow, bot, catalog
+        self._reach_hours = reach_hours
         self._channel, self._every = channel, every
         self._seen: dict[int, tuple[float, int, float]] = {}   # id -> (when, done, rate)
 
@@ -63,7 +64,8 @@ class StatusReporter:
         return rate if view.status == Status.RUNNING.value else 0.0
 
     async def _draw(self, view) -> tuple[str | None, str]:
-        message = watch_message(partial(self._catalog.t, view.status_lang), view)
+        message = watch_message(partial(self._catalog.t, view.status_lang), view,
+                                reach_hours=self._reach_hours)
         digest = hashlib.sha1((message.text + repr(message.buttons)).encode()).hexdigest()[:16]
         final = Status(view.status).is_final
         shown = SqlBroadcastStatus.DONE if final else digest
