@@ -6,24 +6,35 @@ import asyncio
 import sys
 from pathlib import Path
 
+from typing import Any, Protocol
+
 from pydantic import SecretStr, ValidationError
 
+from bot import cli_people
+from bot.broadcasting import cli as broadcast_cli
+from bot.report import cli as report_cli
 from config.settings import Settings, describe_error
 
-# Command groups defined in their own modules: name -> "module" with `add_arguments(parser)`
-# and `async handle(app, args)`. A feature adds its line here.
-COMMAND_MODULES = {
-    "invite": "bot.cli_people",
-    "member": "bot.cli_people",
-    "report": "bot.report.cli",
-    "activity": "bot.report.cli",
-    "broadcast": "bot.broadcasting.cli",
+
+class CommandGroup(Protocol):
+    """A module that defines command groups: registers their arguments, then runs one."""
+
+    def add_arguments(self, name: str, commands: Any) -> None: ...
+    async def handle(self, app: Any, args: argparse.Namespace) -> None: ...
+
+
+# Command groups defined in their own modules; a feature adds its line here.
+COMMAND_GROUPS: dict[str, CommandGroup] = {
+    "invite": cli_people,
+    "member": cli_people,
+    "report": report_cli,
+    "activity": report_cli,
+    "broadcast": broadcast_cli,
 }
 QUIET = ("chat", "units", "db", "invite", "member", "report", "activity", "broadcast")     # log only warnings for these
 
 
 def _parser() -> argparse.ArgumentParser:
-    import importlib
     parser = argparse.ArgumentParser(prog="python -m bot", description="antt-bot")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="start every configured channel, the HTTP server, the scheduler")
@@ -42,8 +53,8 @@ def _parser() -> argparse.ArgumentParser:
         "reorganise", help="apply a new directory whose units replace old ones (one transaction)")
     reorg.add_argument("file", type=Path)
     reorg.add_argument("--dry-run", action="store_true", help="print the plan, change nothing")
-    for name, module in COMMAND_MODULES.items():
-        importlib.import_module(module).add_arguments(name, commands)
+    for name, group in COMMAND_GROUPS.items():
+        group.add_arguments(name, commands)
     return parser
 
 
@@ -90,8 +101,6 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> None:
 
 
 async def _run_command(app, args: argparse.Namespace) -> None:
-    import importlib
-
     from bot.app import prepare_database
     from storage import db
 
@@ -110,7 +119,7 @@ async def _run_command(app, args: argparse.Namespace) -> None:
         elif args.command == "units":
             await _units(app, args)
         else:
-            await importlib.import_module(COMMAND_MODULES[args.command]).handle(app, args)
+            await COMMAND_GROUPS[args.command].handle(app, args)
 
 
 async def _units(app, args: argparse.Namespace) -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone
+from typing import Any
 
 from handlers.domain import Role
 from handlers.invites import InviteError, create_invite
@@ -34,8 +36,7 @@ def add_arguments(name: str, commands) -> None:
 
 
 async def handle(app, args: argparse.Namespace) -> None:
-    action = f"{args.command}_{args.action}"
-    await globals()[f"_{action}"](app, args)
+    await ACTIONS[(args.command, args.action)](app, args)
 
 
 async def _invite_create(app, args: argparse.Namespace) -> None:
@@ -92,3 +93,13 @@ async def _member_remove(app, args: argparse.Namespace) -> None:
         uow.audit.record("cli", "member_removed", "member", str(member.id))
         await uow.commit()
     print(f"member {args.id} removed")
+
+
+# (group, action) as argparse parsed them -> what runs; add_arguments offers exactly these.
+ACTIONS: dict[tuple[str, str], Callable[[Any, argparse.Namespace], Awaitable[None]]] = {
+    ("invite", "create"): _invite_create,
+    ("invite", "list"): _invite_list,
+    ("invite", "revoke"): _invite_revoke,
+    ("member", "list"): _member_list,
+    ("member", "remove"): _member_remove,
+}

@@ -18,10 +18,6 @@ class BulletinLinks:
         """Telegram deep link: https://t.me/<bot>?start=tb_<id> (payload: A-Za-z0-9_-)."""
         self._templates["telegram"] = f"https://t.me/{username}?start={TIP_LINK_PREFIX}{{id}}"
 
-    def set_template(self, channel: str, template: str) -> None:
-        """Any other channel's link, with ``{id}`` for the broadcast id."""
-        self._templates[channel] = template
-
     def link(self, channel: str, broadcast_id: int) -> str | None:
         template = self._templates.get(channel)
         return template.format(id=broadcast_id) if template else None

@@ -74,11 +74,6 @@ class SqlTeams:
         row = await self._s.get(TeamRow, team_id)
         return row.name if row else None
 
-    async def of_unit(self, unit_id: int) -> list[tuple[int, str]]:
-        rows = await self._s.scalars(select(TeamRow).where(TeamRow.unit_id == unit_id,
-                                                           TeamRow.active).order_by(TeamRow.name))
-        return [(r.id, r.name) for r in rows]
-
 
 class SqlInvites:
     def __init__(self, session: AsyncSession) -> None:

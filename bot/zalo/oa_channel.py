@@ -1,9 +1,8 @@
 """The Zalo Official Account channel: events in, consultation messages out."""
 from __future__ import annotations
 
-import enum
 import logging
-from datetime import datetime, timezone
+from datetime import datetime
 
 from bot.zalo import offers
 from bot.zalo.conversation import ZaloTurns, answer, take_in, translator
@@ -12,19 +11,11 @@ from bot.zalo.oa_api import OAClient
 from bot.zalo.oa_events import CHANNEL, OAEvent, parse_event
 from bot.zalo.render import oa_messages
 from bot.zalo.serial import SerialWork
-from bot.zalo.window import InteractionWindow, Reach, reach_of
+from bot.zalo.window import InteractionWindow
 from handlers.domain import EventKind
 from handlers.messages import Reply
 
 log = logging.getLogger(__name__)
-
-
-class Push(str, enum.Enum):
-    """What became of a message the bot started (a follow-up, a notice), not a reply."""
-
-    SENT = "sent"
-    HELD = "held"          # outside the reply window: not attempted; the caller reports it
-    FAILED = "failed"
 
 
 class OAChannel:
@@ -73,13 +64,6 @@ class OAChannel:
         finally:
             await offers.remember(self._kit, CHANNEL, user_id, shown)
         return True
-
-    async def push(self, user_id: str, reply: Reply) -> Push:
-        """Send something the person did not just ask for, only inside the reply window."""
-        now = datetime.now(timezone.utc)
-        if await reach_of(self._kit.uow, self._window, CHANNEL, user_id, now) is Reach.CLOSED:
-            return Push.HELD
-        return Push.SENT if await self.render(user_id, reply) else Push.FAILED
 
     async def _record_receipt(self, kind: str, msg_ids: tuple[str, ...], at: datetime) -> None:
         """Stamp our bulletin messages; a first read is a ledger event (Telegram has none)."""

@@ -4,6 +4,7 @@ Every action re-loads the tip and re-checks on the server that this member may a
 unit: a forged or stale button does nothing but say so."""
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta, timezone
 
 from handlers.dialogue import Turn, option
@@ -18,6 +19,7 @@ from handlers.tips.ports import Secrets, TipRules
 from handlers.tips.routing import duty_desk, notify_unit
 
 INBOX_PAGE = 5
+TipAction = Callable[[Turn, Tip, list[str]], Awaitable[None]]
 TEXT_STEPS = {"ask": "tip_ask", "note": "tip_note", "move": "tip_move"}
 
 
@@ -49,11 +51,17 @@ class OfficerDesk:
         tip = await self.allowed_tip(turn, tip_id)
         if tip is None:
             return
-        handler = getattr(self, f"_{verb}", None)
-        if handler is None:
+        action = self._actions().get(verb)
+        if action is None:            # a forged or outdated payload names no action
             turn.reply.notice = turn.t("error.bad_button")
             return
-        await handler(turn, tip, args[2:])
+        await action(turn, tip, args[2:])
+
+    def _actions(self) -> dict[str, TipAction]:
+        """Every verb a button payload may name; nothing else on this desk is reachable."""
+        return {"view": self._view, "take": self._take, "ask": self._ask, "note": self._note,
+                "move": self._move, "judge": self._judge, "outcome": self._outcome,
+                "close": self._close}
 
     async def inbox_command(self, turn: Turn) -> None:
         if turn.member is None or not turn.member.role.is_staff:

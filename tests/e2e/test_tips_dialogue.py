@@ -195,6 +195,18 @@ async def test_forged_action_on_another_units_tip_does_nothing(app):
     assert after.status == "new" and after.taken_by is None and after.outcome is None
 
 
+async def test_a_payload_naming_no_action_is_refused_even_for_the_right_officer(app):
+    await member(app, "o1", Role.OFFICER, "cao-thuong")
+    await tip_flow(Resident(app, "r1"))
+    [tip] = await tips(app)
+    officer = Resident(app, "o1")
+    for verb in ("prompt", "taken_by_other", "line", "actions", "inbox_command"):
+        await officer.send(Kind.BUTTON, payload=f"tip:{verb}:{tip.id}:ask")
+        assert officer.last.notice == "Lựa chọn không hợp lệ."
+    [after] = await tips(app)
+    assert after.status == "new" and after.taken_by is None
+
+
 async def test_a_removed_officer_cannot_use_old_buttons(app):
     officer = await member(app, "o1", Role.OFFICER, "cao-thuong")
     await tip_flow(Resident(app, "r1"))

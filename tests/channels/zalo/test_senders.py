@@ -173,17 +173,3 @@ async def test_read_receipts_of_bulletins_are_counted_once(app, database_url, oa
         sub = await uow.subscribers.get("zalo_oa", USER)
     assert [tuple(r) for r in reads] == [("91", "zalo_oa", sub.unit_id)]
     assert None not in stamps
-
-
-async def test_messages_the_bot_starts_are_held_outside_the_window(app, oa, client):
-    from bot.zalo.oa_channel import OAChannel, Push
-    from handlers.messages import Message, Reply
-    channel = OAChannel(app, client, WINDOW)
-    reply = Reply(messages=[Message("Cán bộ hỏi thêm về tin báo của bạn.")])
-    assert await channel.push(USER, reply) is Push.HELD            # never wrote to the OA
-    await interacted(app, oa, hours_ago=8 * 24)
-    assert await channel.push(USER, reply) is Push.HELD            # wrote 8 days ago
-    assert [c for c in oa.calls if c.path == "cs"] == []
-    await interacted(app, oa, hours_ago=2)
-    assert await channel.push(USER, reply) is Push.SENT
-    assert oa.messages_to(USER)[-1].text == "Cán bộ hỏi thêm về tin báo của bạn."
