@@ -11,6 +11,7 @@ from tests.e2e.broadcasts.people import (broadcast, ledger_of, member, outbox_ro
                                         subscriber_status)
 from tests.e2e.broadcasts.telegram import (bot, deliveries, greet, has, press, until,
                                           until_status)
+from tests.e2e.harness import button
 from tests.fakes.botapi.server import FakeBotApi
 
 OFFICER = 9001
@@ -108,8 +109,10 @@ async def test_pause_and_cancel_from_the_status_message(app, database_url, api):
         await greet(api, OFFICER)
         api.user_sends(OFFICER, "/phatcanhbao")        # the officer's screen: the watch one
         listing = await api.wait_for(OFFICER, has("Phát bản tin"))
-        watch = await press(api, OFFICER, listing, "Các bản tin đã phát")
-        watch = await press(api, OFFICER, watch, f"#{broadcast_id}")
+        mark = api.mark()       # the status message is edited meanwhile: wait for the list
+        api.user_presses(OFFICER, listing.message_id, button(listing, "Các bản tin đã phát"))
+        recent = await api.wait_for(OFFICER, has("Các bản tin gần đây"), since=mark, timeout=10)
+        await press(api, OFFICER, recent, f"#{broadcast_id}")
         mark = api.mark()
         api.user_presses(OFFICER, status.message_id, "bc_watch:pause")
         await api.wait_for(OFFICER, has("tạm dừng"), since=mark)
