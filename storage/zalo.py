@@ -22,11 +22,15 @@ def as_utc(value: datetime | None) -> datetime | None:
 
 @dataclass(frozen=True)
 class ZaloTokens:
+    """The OA's token pair as stored: `sealed` says the two tokens are sealed (the bot seals
+    and opens them; storage keeps what it is given)."""
+
     app_id: str
     access_token: str
     refresh_token: str
     access_expires_at: datetime | None
     seed: str
+    sealed: bool = False
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,7 @@ class SqlZaloTokens:
         if row is None:
             return None
         return ZaloTokens(row.app_id, row.access_token, row.refresh_token,
-                          as_utc(row.access_expires_at), row.seed)
+                          as_utc(row.access_expires_at), row.seed, row.sealed)
 
     async def put(self, tokens: ZaloTokens) -> None:
         row = await self._s.get(ZaloTokenRow, tokens.app_id)
@@ -61,6 +65,7 @@ class SqlZaloTokens:
             self._s.add(row)
         row.access_token, row.refresh_token = tokens.access_token, tokens.refresh_token
         row.access_expires_at, row.seed = tokens.access_expires_at, tokens.seed
+        row.sealed = tokens.sealed
         row.updated_at = utcnow()
         await self._s.flush()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Index, String, Text
+from sqlalchemy import Boolean, DateTime, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models import Base, UtcDateTime, utcnow
@@ -22,6 +22,9 @@ class ZaloTokenRow(Base):
     access_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # A hash of the settings' refresh token this pair descends from: new settings re-seed.
     seed: Mapped[str] = mapped_column(String(64))
+    # The tokens are sealed with the key outside the database (bot/sealing.py); rows written
+    # before 0009 hold them in clear until the bot reads and re-stores them once.
+    sealed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

@@ -47,7 +47,8 @@ class ZaloChannels:
 
     def _build_oa(self) -> OAChannel:
         s = self._settings
-        self.tokens = TokenKeeper(self._kit.uow, self.http, app_id=s.zalo_oa_app_id,
+        self.tokens = TokenKeeper(self._kit.uow, self.http, sealer=self._kit.sealer,
+                                  app_id=s.zalo_oa_app_id,
                                   app_secret=_secret(s.zalo_oa_app_secret),
                                   oauth_url=s.zalo_oauth_url,
                                   access_token=_secret(s.zalo_oa_access_token),

@@ -4,6 +4,10 @@ Zalo's access token lives about 25 hours; each refresh spends the refresh token 
 one. Losing the new one means an officer has to re-authorise the OA by hand, so the new pair is
 written in the same transaction that read (and, on PostgreSQL, locked) the old one, and kept in
 memory to retry the write if the database is briefly away.
+
+The pair is stored sealed with the key outside the database (bot/sealing.py, as tipster links
+are): a copy of the database does not let anyone write as the OA. A pair stored in clear (before
+migration 0009) is read once and stored again sealed.
 """
 from __future__ import annotations
 
@@ -11,18 +15,59 @@ import asyncio
 import hashlib
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
+from typing import Protocol
 
 import aiohttp
 
+from bot.sealing import Sealer
 from bot.zalo.errors import ZaloApiError, ZaloUnavailable
 from handlers.ports import StorageUnavailable, UnitOfWorkFactory
-from storage.zalo import ZaloTokens
 
 log = logging.getLogger(__name__)
 REFRESH_AHEAD = timedelta(hours=2)     # refresh this long before the access token expires
 OAUTH_PATH = "/v4/oa/access_token"
 TIMEOUT = aiohttp.ClientTimeout(total=20)
+
+
+ACCESS, REFRESH = "zalo-oa-access", "zalo-oa-refresh"     # sealing purposes
+
+
+@dataclass(frozen=True)
+class ZaloTokens:
+    """The OA's token pair; `sealed` says both tokens are sealed (as stored) or in clear."""
+
+    app_id: str
+    access_token: str
+    refresh_token: str
+    access_expires_at: datetime | None
+    seed: str
+    sealed: bool = False
+
+
+class TokenStore(Protocol):
+    """The unit of work's `zalo_tokens`: keeps a pair as given, sealed or not."""
+
+    async def get(self, app_id: str, *, lock: bool = False) -> ZaloTokens | None: ...
+    async def put(self, tokens: ZaloTokens) -> None: ...
+
+
+def sealed(sealer: Sealer, tokens: ZaloTokens) -> ZaloTokens:
+    """The pair as it is stored."""
+    return replace(tokens, access_token=sealer.seal(ACCESS, tokens.access_token),
+                   refresh_token=sealer.seal(REFRESH, tokens.refresh_token), sealed=True)
+
+
+def opened(sealer: Sealer, stored: ZaloTokens | None) -> ZaloTokens | None:
+    """The pair in clear; None if nothing is stored or it cannot be opened with this key."""
+    if stored is None or not stored.sealed:
+        return stored
+    access, refresh = sealer.unseal(stored.access_token), sealer.unseal(stored.refresh_token)
+    if access is None or refresh is None or access[0] != ACCESS or refresh[0] != REFRESH:
+        log.error("zalo oa tokens cannot be opened with this key: taken from settings")
+        return None
+    return replace(stored, access_token=access[1], refresh_token=refresh[1], sealed=False)
 
 
 def seed_of(refresh_token: str) -> str:
@@ -37,10 +82,10 @@ def _now() -> datetime:
 class TokenKeeper:
     """Hands out a valid OA access token, refreshing it when due or when Zalo rejects it."""
 
-    def __init__(self, uow: UnitOfWorkFactory, http: aiohttp.ClientSession, *, app_id: str,
-                 app_secret: str, oauth_url: str, access_token: str, refresh_token: str,
-                 clock: Callable[[], datetime] = _now) -> None:
-        self._uow, self._http, self._clock = uow, http, clock
+    def __init__(self, uow: UnitOfWorkFactory, http: aiohttp.ClientSession, *, sealer: Sealer,
+                 app_id: str, app_secret: str, oauth_url: str, access_token: str,
+                 refresh_token: str, clock: Callable[[], datetime] = _now) -> None:
+        self._uow, self._http, self._clock, self._sealer = uow, http, clock, sealer
         self._app_id, self._app_secret, self._oauth_url = app_id, app_secret, oauth_url
         self._seed = ZaloTokens(app_id, access_token, refresh_token, None, seed_of(refresh_token))
         self._current: ZaloTokens | None = None
@@ -65,28 +110,38 @@ class TokenKeeper:
 
     async def _load(self) -> ZaloTokens:
         async with self._uow() as uow:
-            stored = await uow.zalo_tokens.get(self._app_id)
+            store: TokenStore = uow.zalo_tokens
+            kept = await store.get(self._app_id)
+            stored = opened(self._sealer, kept)
             if stored is None or stored.seed != self._seed.seed:
                 # First start, or an officer re-authorised the OA and set new tokens.
                 stored = self._seed
-                await uow.zalo_tokens.put(stored)
-                await uow.commit()
+                await self._put(uow, stored)
                 log.info("zalo oa tokens taken from settings")
+            elif not kept.sealed:
+                await self._put(uow, stored)       # stored in clear before 0009: seal it now
+                log.info("zalo oa tokens sealed")
+            await uow.commit()
         self._current = stored
         return stored
+
+    async def _put(self, uow, tokens: ZaloTokens) -> None:
+        store: TokenStore = uow.zalo_tokens
+        await store.put(sealed(self._sealer, tokens))
 
     async def refresh(self, rejected: str | None = None) -> ZaloTokens:
         """Spend the refresh token once, unless another task or process already has."""
         async with self._lock:
             async with self._uow() as uow:
-                stored = await uow.zalo_tokens.get(self._app_id, lock=True) or self._seed
+                kept = await uow.zalo_tokens.get(self._app_id, lock=True)
+                stored = opened(self._sealer, kept) or self._seed
                 if stored.access_token != rejected and not self._due(stored):
                     self._current = stored       # someone refreshed while we waited
                     return stored
                 fresh = await self._exchange(stored)
                 self._current = fresh
                 try:
-                    await uow.zalo_tokens.put(fresh)
+                    await self._put(uow, fresh)
                     await uow.commit()
                 except StorageUnavailable:
                     self._unsaved = fresh
@@ -124,7 +179,7 @@ class TokenKeeper:
 
     async def _save_unsaved(self) -> None:
         async with self._uow() as uow:
-            await uow.zalo_tokens.put(self._unsaved)
+            await self._put(uow, self._unsaved)
             await uow.commit()
         log.warning("zalo oa tokens saved after a storage outage")
         self._unsaved = None

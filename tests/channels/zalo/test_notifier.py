@@ -43,7 +43,8 @@ async def http():
 @pytest.fixture
 def oa_client(app, oa, oa_tokens, http) -> OAClient:
     access, refresh = oa_tokens
-    tokens = TokenKeeper(app.uow, http, app_id=oa.app_id, app_secret=oa.app_secret,
+    tokens = TokenKeeper(app.uow, http, sealer=app.sealer, app_id=oa.app_id,
+                         app_secret=oa.app_secret,
                          oauth_url=oa.url, access_token=access, refresh_token=refresh)
     return OAClient(http, oa.url, tokens)
 

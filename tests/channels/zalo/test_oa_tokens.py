@@ -2,21 +2,25 @@
 from __future__ import annotations
 
 import asyncio
+from types import SimpleNamespace
 from datetime import datetime, timedelta, timezone
 
 import aiohttp
 import pytest
 
 from bot.zalo.errors import ZaloApiError
-from bot.zalo.tokens import TokenKeeper
+from bot.sealing import Sealer
+from bot.zalo.tokens import TokenKeeper, opened, seed_of
+from storage.zalo_tables import ZaloTokenRow
 from tests.channels.zalo.harness import running_zalo
 
 RESIDENT = "7300011122233344"
 
 
 async def stored_pair(app, oa):
+    """The stored pair, opened with the bot's key (it is kept sealed)."""
     async with app.uow() as uow:
-        return await uow.zalo_tokens.get(oa.app_id)
+        return opened(app.sealer, await uow.zalo_tokens.get(oa.app_id))
 
 
 def oauth_calls(oa):
@@ -70,7 +74,8 @@ async def http():
 
 def keeper(app, oa, http, refresh: str, access: str = "", clock=None) -> TokenKeeper:
     extra = {"clock": clock} if clock else {}
-    return TokenKeeper(app.uow, http, app_id=oa.app_id, app_secret=oa.app_secret,
+    return TokenKeeper(app.uow, http, sealer=app.sealer, app_id=oa.app_id,
+                         app_secret=oa.app_secret,
                        oauth_url=oa.url, access_token=access, refresh_token=refresh, **extra)
 
 
@@ -109,3 +114,40 @@ async def test_a_refused_refresh_is_an_error_not_a_silent_loop(app, oa, http):
         await tokens.access_token()
     assert refused.value.code == -14014
     assert (await stored_pair(app, oa)).access_token == ""       # nothing invented
+
+
+async def raw_row(app, oa):
+    """The row as a copy of the database would show it."""
+    async with app.uow() as uow:
+        row = await uow.session.get(ZaloTokenRow, oa.app_id, populate_existing=True)
+        return SimpleNamespace(sealed=row.sealed, access_token=row.access_token,
+                               refresh_token=row.refresh_token)
+
+
+async def test_the_stored_pair_is_sealed_with_the_key_outside_the_database(app, oa, http):
+    access, refresh = oa.issue_tokens()
+    tokens = keeper(app, oa, http, refresh, access=access)
+    await tokens.refresh(rejected=access)                   # a new pair from Zalo
+    row = await raw_row(app, oa)
+    assert row.sealed and oa.refresh_token not in (row.access_token, row.refresh_token)
+    assert row.access_token not in oa.access_tokens and refresh not in row.refresh_token
+    assert (await stored_pair(app, oa)).refresh_token == oa.refresh_token
+    other_key = Sealer(b"another-key-0123456789")
+    async with app.uow() as uow:                             # a stolen copy opens nothing
+        assert opened(other_key, await uow.zalo_tokens.get(oa.app_id)) is None
+
+
+async def test_a_pair_stored_in_clear_is_read_once_and_stored_again_sealed(app, oa, http):
+    access, refresh = oa.issue_tokens()
+    async with app.uow() as uow:                             # as written before migration 0009
+        uow.session.add(ZaloTokenRow(app_id=oa.app_id, access_token=access, refresh_token=refresh,
+                                     access_expires_at=None, seed=seed_of(refresh),
+                                     sealed=False))
+        await uow.commit()
+    tokens = keeper(app, oa, http, refresh)
+    assert await tokens.access_token() == access             # still readable, no refresh spent
+    assert oauth_calls(oa) == []
+    row = await raw_row(app, oa)
+    assert row.sealed and access not in row.access_token and refresh not in row.refresh_token
+    again = keeper(app, oa, http, refresh)                    # after a restart
+    assert await again.access_token() == access and oauth_calls(oa) == []

@@ -46,7 +46,8 @@ async def http():
 @pytest.fixture
 def client(app, oa, oa_tokens, http) -> OAClient:
     access, refresh = oa_tokens
-    tokens = TokenKeeper(app.uow, http, app_id=oa.app_id, app_secret=oa.app_secret,
+    tokens = TokenKeeper(app.uow, http, sealer=app.sealer, app_id=oa.app_id,
+                         app_secret=oa.app_secret,
                          oauth_url=oa.url, access_token=access, refresh_token=refresh)
     return OAClient(http, oa.url, tokens)
 
@@ -109,7 +110,8 @@ async def test_rate_limit_is_a_flood_wait(app, http):
     async with FakeZaloOA(rate_per_minute=2) as oa:
         await interacted(app, oa, hours_ago=1)
         access, refresh = oa.issue_tokens()
-        tokens = TokenKeeper(app.uow, http, app_id=oa.app_id, app_secret=oa.app_secret,
+        tokens = TokenKeeper(app.uow, http, sealer=app.sealer, app_id=oa.app_id,
+                         app_secret=oa.app_secret,
                              oauth_url=oa.url, access_token=access, refresh_token=refresh)
         sender = oa_sender(app, OAClient(http, oa.url, tokens))
         await sender.send(item())
