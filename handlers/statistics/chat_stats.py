@@ -45,7 +45,8 @@ class StatsReport:
         return unit.slug if unit else None
 
     async def pick_unit(self, turn: Turn, slug: str | None) -> None:
-        if slug is not None and await turn.uow.units.by_slug(slug) is None:
+        # a unit merged away is still reported on (its history), by its old slug
+        if slug is not None and await turn.uow.units.any_by_slug(slug) is None:
             await leave(turn, "stats.unit.unknown", unit=slug)
         elif not await may_see(turn, slug):
             await leave(turn, "stats.refused_unit")
@@ -70,7 +71,7 @@ class StatsReport:
 
 
 async def _scope_name(turn: Turn, slug: str | None) -> str:
-    unit = await turn.uow.units.by_slug(slug) if slug else None
+    unit = await turn.uow.units.any_by_slug(slug) if slug else None
     return unit.name if unit else turn.t("stats.scope.all")
 
 

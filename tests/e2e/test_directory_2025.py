@@ -2,6 +2,8 @@
 communes' names find the new commune, and an old leaflet's deep link still works."""
 from __future__ import annotations
 
+import asyncio
+
 from bot.cli_units import reorganise_command
 from config.settings import CONFIG_DIR
 from storage.models import UnitRow
@@ -89,3 +91,22 @@ async def test_a_location_in_an_old_commune_routes_to_its_successor_and_the_rece
     await r.press("ẩn danh")
     await r.press("Gửi tin báo")
     assert "Tin báo đã được gửi tới Công an xã Tân Yên (tin báo #" in r.texts()
+
+
+async def test_on_telegram_a_moved_resident_is_told_once_and_an_old_deep_link_works(
+        app, database_url, capsys):
+    from tests.e2e.harness import running_bot
+    from tests.e2e.test_telegram import has, onboard
+    from tests.fakes.botapi.server import FakeBotApi
+    async with FakeBotApi() as api, running_bot(database_url, api):
+        await onboard(api, 7101, "Cao Thượng")             # on the seed-era directory
+        await reorganise_command(app, CONFIG_DIR / "units" / "bac-ninh-2025.yaml", False)
+        capsys.readouterr()
+        told = await api.wait_for(7101, has("đã được sáp nhập vào Xã Tân Yên"))
+        assert "Thị trấn Cao Thượng" in told.text and "Công an xã Tân Yên" in told.text
+        api.user_sends(7102, "/start cao-thuong")           # a leaflet printed before
+        await api.wait_for(7102, has("Đây là kênh thông tin của Công an tỉnh Bắc Ninh."))
+        await api.wait_for(7102, has("Đã chọn Xã Tân Yên"))
+        await asyncio.sleep(1.5)                          # the drain had time to repeat itself
+        merged = [m for m in api.messages_to(7101) if "đã được sáp nhập" in (m.text or "")]
+    assert len(merged) == 1

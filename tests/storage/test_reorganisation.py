@@ -161,3 +161,28 @@ async def test_an_old_directory_imported_again_does_not_revive_history(app, caps
         slugs = {u.slug for u in await uow.units.selectable()}
         assert await uow.units.by_slug("cao-thuong") is None
     assert "xa-tan-yen" in slugs and "cao-thuong" not in slugs
+
+
+async def test_the_command_still_reports_on_a_merged_commune_in_chat(app, capsys):
+    from datetime import datetime, timezone
+    from types import SimpleNamespace
+
+    from bot.report import chart
+    from handlers.domain import Member, Role
+    from handlers.screens import build_dialogue
+    from handlers.statistics.feature import statistics_feature
+    from tests.fakes.resident import Resident
+    await data.build(app)
+    await run(app, capsys)
+    async with app.uow() as uow:
+        desk = await uow.units.by_slug("bac-ninh")
+        await uow.members.save(Member(channel="test", user_id="c1", role=Role.COMMAND,
+                                      unit_id=desk.id, name="trực ban"))
+        await uow.commit()
+    now = datetime(2025, 12, 20, 3, tzinfo=timezone.utc)
+    dialogue = build_dialogue(app.uow, app.catalog,
+                              extra=[statistics_feature(chart=chart, clock=lambda: now)])
+    command = Resident(SimpleNamespace(dialogue=dialogue), user_id="c1")
+    await command.command("start")
+    await command.command("thongke", "cao-thuong")
+    assert "Thống kê Thị trấn Cao Thượng" in command.screen().text
