@@ -110,3 +110,16 @@ async def test_on_telegram_a_moved_resident_is_told_once_and_an_old_deep_link_wo
         await asyncio.sleep(1.5)                          # the drain had time to repeat itself
         merged = [m for m in api.messages_to(7101) if "đã được sáp nhập" in (m.text or "")]
     assert len(merged) == 1
+
+
+async def test_the_cli_dry_run_then_run_then_list_shows_history(app, database_url):
+    from tests.storage.test_directory_and_library import run_cli
+    await data.build(app)
+    planned = await run_cli(database_url, "units", "reorganise",
+                            "config/units/bac-ninh-2025.yaml", "--dry-run")
+    assert planned.splitlines()[-1] == "dry run: nothing was changed"
+    applied = await run_cli(database_url, "units", "reorganise", "config/units/bac-ninh-2025.yaml")
+    assert applied.splitlines() == planned.splitlines()[:-1]
+    listing = await run_cli(database_url, "units", "list")
+    assert "xa-tan-yen" in listing and "Công an xã Tân Yên" in listing
+    assert "cao-thuong     Thị trấn Cao Thượng -> xa-tan-yen (history)" in listing
