@@ -59,6 +59,8 @@ class _BulletinEntry(BaseModel):
     title: str = Field(min_length=1, max_length=200)
     published: date
     body: str = Field(min_length=1, max_length=3500)
+    issuer: str = Field(min_length=1, max_length=200)     # who says so: residents may check
+    source: str = Field(default="", max_length=500)
 
 
 def _read_yaml(path: Path) -> object:
@@ -138,7 +140,8 @@ def load_bulletins(folder: Path, topics: list[str]) -> list[BulletinSpec]:
             if entry.topic not in topics:
                 raise DataFileError(f"{path}: item {index}: unknown topic {entry.topic!r}")
             specs.append(BulletinSpec(slug=entry.slug, topic=entry.topic, title=entry.title,
-                                      body=entry.body.strip(), published=entry.published))
+                                      body=entry.body.strip(), published=entry.published,
+                                      issuer=entry.issuer.strip(), source=entry.source.strip()))
     slugs = [s.slug for s in specs]
     if len(set(slugs)) != len(slugs):
         raise DataFileError(f"{folder}: bulletin slugs must be unique")

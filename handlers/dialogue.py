@@ -160,6 +160,9 @@ class Dialogue:
     async def _typed(self, turn: Turn, screen: Screen) -> None:
         text = turn.inbound.text
         limit = getattr(screen, "max_text", MAX_TEXT_CHARS)
+        if len(text) > limit and hasattr(screen, "too_long"):
+            await screen.too_long(turn, text)      # e.g. a tip: offer to cut or split it
+            return
         if len(text) > limit:
             turn.say(turn.t("error.too_long", limit=limit))
             await turn.show()

@@ -161,6 +161,19 @@ class Bulletin:
     title: str
     body: str
     published: date
+    issuer: str = ""            # who issued it: the ministry, a newspaper, the commune police
+    source: str = ""            # where it can be checked (a link)
+
+
+@dataclass(frozen=True)
+class SentBulletin:
+    """A bulletin an officer or the command actually sent (or is sending) to residents."""
+
+    id: int                     # the broadcast's id (what /start tb_<id> credits)
+    topics: tuple[str, ...]
+    text: str
+    sent_at: datetime
+    title: str = ""             # the library title when it was sent from the library
 
 
 @dataclass(frozen=True)
@@ -170,6 +183,8 @@ class BulletinSpec:
     title: str
     body: str
     published: date
+    issuer: str = ""
+    source: str = ""
 
 
 @dataclass(frozen=True)

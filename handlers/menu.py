@@ -170,7 +170,8 @@ async def unsubscribe(turn: Turn) -> None:
 
 def resident_feature() -> Feature:
     """Onboarding, the main menu, settings and the library: what every resident has."""
-    from handlers.library import LibraryListScreen, LibraryReadScreen, LibraryTopicsScreen
+    from handlers.library import (LibraryListScreen, LibraryReadScreen, LibrarySearchScreen,
+                                  LibraryTopicsScreen)
     from handlers.onboarding import TopicsScreen
     latest, library = goto("lib_list", topic=LATEST, page=0), goto("lib_topics")
     from handlers.directory import show_emergency
@@ -179,7 +180,7 @@ def resident_feature() -> Feature:
         name="resident",
         screens=[CommuneScreen(), TopicsScreen(), MainScreen(), SettingsScreen(),
                  LanguageScreen(), UnsubscribeScreen(), LibraryTopicsScreen(),
-                 LibraryListScreen(), LibraryReadScreen()],
+                 LibraryListScreen(), LibraryReadScreen(), LibrarySearchScreen()],
         commands={"menu": go_main, "help": show_help, "trogiup": show_help,
                   "canhbao": latest, "thuvien": library, "khancap": emergency,
                   "caidat": settings, "huy": unsubscribe, "dangky": resubscribe,
@@ -195,6 +196,10 @@ def resident_feature() -> Feature:
 async def welcome(turn: Turn) -> None:
     """Welcome a new person, resume onboarding in progress, or greet a subscriber or member."""
     sub = turn.subscriber
+    if "draft" in turn.state.data and not turn.inbound.args:
+        turn.say(turn.t("start.draft_kept"))     # a half-written tip or report is not lost
+        await turn.show()
+        return
     if sub.status is not SubscriberStatus.ONBOARDING or turn.member is not None:
         turn.say(turn.t("start.welcome_back"))
         await go_main(turn)

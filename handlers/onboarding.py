@@ -25,6 +25,7 @@ def match_units(units: list[Unit], typed: str) -> list[Unit]:
 
 class CommuneScreen:
     step = "commune"
+    prompt_key, ambiguous_key = "commune.prompt", "commune.ambiguous"   # where one lives
     carry = ("draft",)      # state kept while paging or searching (a tip draft, for example)
 
     def _go(self, turn: Turn, **data: object) -> None:
@@ -38,12 +39,12 @@ class CommuneScreen:
         if matches:
             shown = [u for u in units if u.slug in matches]
             nav = [option(self.step, "all", turn.t("commune.show_all"))]
-            text = turn.t("commune.ambiguous", count=len(shown))
+            text = turn.t(self.ambiguous_key, count=len(shown))
         else:
             page = _clamp(int(data.get("page", 0)), len(units))
             shown = units[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
             nav = _page_buttons(turn, self.step, page, len(units))
-            text = turn.t("commune.prompt", page=page + 1, pages=_pages(len(units)))
+            text = turn.t(self.prompt_key, page=page + 1, pages=_pages(len(units)))
         rows = [tuple(option(self.step, f"u.{u.slug}", u.short) for u in shown[i:i + 2])
                 for i in range(0, len(shown), 2)]
         if nav:

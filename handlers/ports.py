@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Protocol
 
 from handlers.domain import (Bulletin, BulletinSpec, DialogueState, EventKind, Member, Role,
-                             Subscriber, Unit, UnitSpec)
+                             SentBulletin, Subscriber, Unit, UnitSpec)
 
 
 class StorageUnavailable(Exception):
@@ -49,7 +49,11 @@ class BulletinRepository(Protocol):
     async def latest(self, topics: Iterable[str], limit: int) -> list[Bulletin]: ...
     async def page(self, topic: str, offset: int, limit: int) -> list[Bulletin]: ...
     async def count(self, topic: str) -> int: ...
+    async def everything(self) -> list[Bulletin]: ...
     async def upsert(self, specs: Sequence[BulletinSpec]) -> tuple[int, int]: ...
+    async def sent_to(self, unit_id: int | None, topics: Iterable[str], audiences: Iterable[str],
+                      since: datetime, limit: int) -> list[SentBulletin]: ...
+    async def sent_by_id(self, broadcast_id: int) -> SentBulletin | None: ...
 
 
 class Ledger(Protocol):

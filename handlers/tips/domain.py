@@ -75,6 +75,7 @@ class TipDraft:
     happened_at: str = ""          # team reports: ISO time, default now
     started_at: str = ""
     prompted_by: str = ""          # a broadcast's deep link that led here
+    more: list[str] = field(default_factory=list)   # a long text split: parts after the first
 
 
 @dataclass

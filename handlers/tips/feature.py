@@ -1,14 +1,14 @@
 """The tip line as one feature of the conversation: its screens, commands, menu and buttons."""
 from __future__ import annotations
 
-from handlers.dialogue import Turn
+from handlers.dialogue import Turn, option
 from handlers.features import Feature, MenuItem
 from handlers.invites import InviteCommand, InviteRedemption
 from handlers.messages import Message
 from handlers.tips.followup import Followup
 from handlers.tips.officer import AskStep, DuplicateStep, MoveStep, NoteStep, OfficerDesk
 from handlers.tips.ports import Secrets, TipRules
-from handlers.tips.resident import begin, resident_screens
+from handlers.tips.resident import SafetyScreen, resident_screens
 from handlers.tips.team import (TeamPlaceScreen, TeamTimeScreen, begin_report, is_team_member,
                                 my_reports)
 
@@ -26,14 +26,23 @@ class LookupScreen:
         self._followup = followup
 
     async def render(self, turn: Turn) -> Message:
-        return Message(text=turn.t("tip.lookup_prompt"))
+        key = "tip.end_prompt" if turn.state.data.get("then") == "end" else "tip.lookup_prompt"
+        return Message(text=turn.t(key), buttons=(
+            (option(self.step, "menu", turn.t("library.main_menu")),),))
 
-    async def choose(self, turn: Turn, key: str) -> None:  # pragma: no cover - no buttons
-        return None
+    async def choose(self, turn: Turn, key: str) -> None:
+        turn.go("main")
+        await turn.show()
 
     async def free_text(self, turn: Turn, text: str) -> bool:
-        turn.go("main")
-        await self._followup.lookup_code(turn, text)
+        """A wrong code keeps the person here to type it again."""
+        tip = await self._followup.find(turn, text)
+        if tip is None:
+            await turn.show()
+        elif turn.state.data.get("then") == "end":
+            await self._followup.confirm_end(turn, tip)
+        else:
+            await self._followup.show_status(turn, tip)
         return True
 
 
@@ -61,8 +70,14 @@ def tips_feature(secrets: Secrets, rules: TipRules) -> Feature:
     followup, desk = Followup(secrets, rules), OfficerDesk(secrets, rules)
     invites = InviteRedemption(secrets)
 
+    screens = resident_screens(secrets, rules)
+    safety = next(screen for screen in screens if isinstance(screen, SafetyScreen))
+
+    async def begin(turn: Turn) -> None:
+        await safety.start(turn)
+
     async def tip_link(turn: Turn, args: list[str]) -> None:
-        await begin(turn, prompted_by=args[0] if args else "")
+        await safety.start(turn, prompted_by=args[0] if args else "")
 
     async def lookup_menu(turn: Turn) -> None:
         turn.go("tip_lookup")
@@ -70,8 +85,8 @@ def tips_feature(secrets: Secrets, rules: TipRules) -> Feature:
 
     return Feature(
         name="tips",
-        screens=[*resident_screens(secrets, rules), TeamPlaceScreen(), TeamTimeScreen(),
-                 followup, LookupScreen(followup), invites, AskStep(desk, secrets),
+        screens=[*screens, TeamPlaceScreen(), TeamTimeScreen(),
+                 followup, followup.status, followup.ender, LookupScreen(followup), invites, AskStep(desk, secrets),
                  NoteStep(desk, secrets), DuplicateStep(desk, secrets), MoveStep(desk, secrets)],
         commands={"tobao": begin, "tracuu": followup.lookup, "ketthuc": followup.end,
                   "tinbao": desk.inbox_command, "baocao": begin_report,

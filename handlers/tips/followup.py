@@ -13,6 +13,7 @@ from handlers.tips.domain import (ThreadMessage, Tip, as_attachments, normalise_
 from handlers.tips.ports import Secrets, TipRules
 from handlers.tips.routing import notify_member, notify_unit
 from handlers.tips.service import windows
+from handlers.tips.status import EndScreen, TipStatusScreen, seal_tip
 
 MAX_ANSWER = 3000
 
@@ -37,6 +38,8 @@ class Followup:
 
     def __init__(self, secrets: Secrets, rules: TipRules) -> None:
         self._secrets, self._rules = secrets, rules
+        self.ender = EndScreen(secrets, self.end_conversation)
+        self.status = TipStatusScreen(secrets, self.ender)
 
     async def find(self, turn: Turn, typed: str) -> Tip | None:
         """A tip by its code, rate-limited per account (failed guesses count)."""
@@ -50,33 +53,43 @@ class Followup:
             if code else None
         if tip is None:
             await turn.uow.counters.hit(key, hour)
-            turn.say(turn.t("tip.lookup_usage" if not typed.strip() else "tip.lookup_not_found"))
+            turn.say(turn.t("tip.lookup_not_found"))
         return tip
 
     async def lookup(self, turn: Turn) -> None:
-        """/tracuu CODE: status and the police's questions, from any account."""
+        """/tracuu CODE: status and the police's questions, from any account; without a code
+        it asks for one (that is not a failed look-up)."""
+        if not turn.inbound.args.strip():
+            turn.go("tip_lookup")
+            await turn.show()
+            return
         await self.lookup_code(turn, turn.inbound.args)
 
     async def lookup_code(self, turn: Turn, typed: str) -> None:
         tip = await self.find(turn, typed)
-        if tip is None:
-            return
-        thread = [m for m in await turn.uow.tips.thread(tip.id) if m.direction != "note"]
-        text = turn.t("tip.lookup_status", label=tip.label,
-                      status=turn.t(f"tip.public_status.{tip.status.value}"))
-        if thread:
-            text += "\n\n" + thread_text(turn, thread, for_tipster=True)
-        buttons = ()
-        if tip.is_open and not tip.conversation_ended:
-            buttons = ((answer_button(turn, self._secrets, tip, turn.inbound.channel,
-                                      turn.inbound.user_id),),)
-        turn.say(text, buttons=buttons)
+        if tip is not None:
+            await self.show_status(turn, tip)
+
+    async def show_status(self, turn: Turn, tip: Tip) -> None:
+        turn.go(self.status.step, tip=seal_tip(self._secrets, tip))
+        await turn.show()
 
     async def end(self, turn: Turn) -> None:
-        """/ketthuc CODE: nothing more is delivered to the tipster; the link is erased now."""
-        tip = await self.find(turn, turn.inbound.args)
-        if tip is None:
+        """/ketthuc CODE: asks first, like /huy; without a code it asks for one."""
+        if not turn.inbound.args.strip():
+            turn.go("tip_lookup", then="end")
+            await turn.show()
             return
+        tip = await self.find(turn, turn.inbound.args)
+        if tip is not None:
+            await self.confirm_end(turn, tip)
+
+    async def confirm_end(self, turn: Turn, tip: Tip) -> None:
+        turn.go(self.ender.step, tip=seal_tip(self._secrets, tip))
+        await turn.show()
+
+    async def end_conversation(self, turn: Turn, tip: Tip) -> None:
+        """Nothing more is delivered to the tipster; the link is erased now."""
         await turn.uow.tips.end_conversation(tip.id, datetime.now(timezone.utc))
         turn.uow.audit.record("tipster", "conversation_ended", "tip", str(tip.id))
         await _tell_officers(turn, tip, Message(text=staff_t(

@@ -9,13 +9,15 @@ from handlers.directory import unit_police
 from handlers.domain import EventKind
 from handlers.messages import Kind, Message
 from handlers.onboarding import CommuneScreen, match_units
+from handlers.text import split_text
 from handlers.tips.domain import (CATEGORIES, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, MAX_CONTACT,
                                   MAX_TEXT, TipDraft, TipKind)
 from handlers.tips.ports import Secrets, TipRules
 from handlers.tips.routing import unit_at
-from handlers.tips.service import TipRefused, draft_of, keep, submit
+from handlers.tips.service import TipRefused, draft_of, keep, limit_reached, submit
 
 DRAFT_LIFETIME = timedelta(hours=24)
+MAX_HELD = 4 * MAX_TEXT       # a text longer than a tip is kept while the person decides
 TIP_CTX = "tip"
 
 
@@ -37,15 +39,6 @@ def advance(turn: Turn, after: str, draft: TipDraft) -> None:
     """Go to the step after `after` for this kind of report."""
     steps = SEQUENCE[draft.kind]
     save(turn, steps[steps.index(after) + 1], draft)
-
-
-async def begin(turn: Turn, prompted_by: str = "") -> None:
-    """Start a tip (menu, /tobao, or a bulletin's deep link that prompted it)."""
-    draft = TipDraft(kind=TipKind.TIP, started_at=datetime.now(timezone.utc).isoformat(),
-                     prompted_by=prompted_by)
-    turn.uow.ledger.record(EventKind.TIP_STARTED, data={"prompted_by": prompted_by or None})
-    save(turn, "tip_safety", draft)
-    await turn.show()
 
 
 async def abandon(turn: Turn, key: str = "tip.cancelled") -> None:
@@ -91,6 +84,24 @@ class TipStep:
 class SafetyScreen(TipStep):
     step = "tip_safety"
 
+    def __init__(self, secrets: Secrets, rules: TipRules) -> None:
+        self._secrets, self._rules = secrets, rules
+
+    async def start(self, turn: Turn, prompted_by: str = "") -> None:
+        """Start a tip (menu, /tobao, a bulletin's link or its screen that prompted it); a
+        person over the tip limit is told so now, before writing anything."""
+        refusal = await limit_reached(turn, self._secrets, self._rules)
+        if refusal is not None:
+            turn.say(turn.t(refusal))
+            turn.go("main")
+            await turn.show()
+            return
+        draft = TipDraft(kind=TipKind.TIP, started_at=datetime.now(timezone.utc).isoformat(),
+                         prompted_by=prompted_by[:32])
+        turn.uow.ledger.record(EventKind.TIP_STARTED, data={"prompted_by": prompted_by or None})
+        save(turn, self.step, draft)
+        await turn.show()
+
     async def render(self, turn: Turn) -> Message:
         return Message(text=turn.t("tip.safety"), buttons=(
             (option(self.step, "go", turn.t("tip.continue")),), self.cancel_row(turn)))
@@ -121,7 +132,7 @@ class PlaceScreen(TipStep):
         rows = []
         unit = await turn.uow.units.by_id(turn.subscriber.unit_id or 0)
         if unit is not None:
-            rows.append((option(self.step, "mine", turn.t("tip.place_mine", commune=unit.short)),))
+            rows.append((option(self.step, "mine", turn.t("tip.place_mine", commune=unit.name)),))
         rows.append((option(self.step, "other", turn.t("tip.place_other")),
                      option(self.step, "unknown", turn.t("tip.place_unknown"))))
         return Message(text=turn.t("tip.ask_place"), buttons=(*rows, self.cancel_row(turn)))
@@ -172,6 +183,7 @@ class TipCommuneScreen(CommuneScreen):
     """Choosing the commune of a tip: the resident's own settings stay as they are."""
 
     step = "tip_commune"
+    prompt_key, ambiguous_key = "tip.commune_prompt", "tip.commune_ambiguous"
 
     async def cancel(self, turn: Turn) -> None:
         await abandon(turn)
@@ -191,6 +203,13 @@ class TipCommuneScreen(CommuneScreen):
 class TextScreen(TipStep):
     step = "tip_text"
     max_text = MAX_TEXT
+
+    async def too_long(self, turn: Turn, text: str) -> None:
+        """A text over the limit is kept and offered to be cut or split, not thrown away."""
+        if await stale(turn):
+            return
+        turn.go("tip_text_long", draft=keep(draft_of(turn)), held=text.strip()[:MAX_HELD])
+        await turn.show()
 
     async def render(self, turn: Turn) -> Message:
         return Message(text=turn.t("tip.ask_text", limit=MAX_TEXT),
@@ -217,6 +236,30 @@ class TextScreen(TipStep):
         draft.text = turn.inbound.text.strip()[:MAX_TEXT]
         advance(turn, self.step, draft)
         return await MediaScreen().media(turn)
+
+
+class LongTextScreen(TipStep):
+    """What to do with a text longer than a tip holds: cut it, split it, or type it again."""
+
+    step = "tip_text_long"
+
+    async def render(self, turn: Turn) -> Message:
+        held = str(turn.state.data.get("held", ""))
+        parts = len(split_text(held, MAX_TEXT))
+        return Message(text=turn.t("tip.text_over", length=len(held), limit=MAX_TEXT),
+                       buttons=((option(self.step, "cut", turn.t("tip.text_cut", limit=MAX_TEXT)),),
+                                (option(self.step, "split", turn.t("tip.text_split", parts=parts)),),
+                                (option(self.step, "again", turn.t("tip.text_again")),),
+                                self.cancel_row(turn)))
+
+    async def act(self, turn: Turn, key: str, draft: TipDraft) -> None:
+        parts = split_text(str(turn.state.data.get("held", "")), MAX_TEXT)
+        if key == "again":
+            save(turn, "tip_text", draft)
+        else:
+            draft.text, draft.more = parts[0], parts[1:] if key == "split" else []
+            advance(turn, "tip_text", draft)
+        await turn.show()
 
 
 class MediaScreen(TipStep):
@@ -307,9 +350,11 @@ class ConfirmScreen(TipStep):
         draft = draft_of(turn)
         unit = await turn.uow.units.resolve(draft.unit_slug) if draft.unit_slug != "?" else None
         place = unit.name if unit else turn.t("tip.place_unknown")
+        shown = draft.text[:500] + ("\n" + turn.t("tip.more_parts", count=len(draft.more))
+                                    if draft.more else "")
         text = turn.t("tip.summary", category=turn.t(f"tip.category.{draft.category}"),
                       place=" · ".join(p for p in (place, draft.place) if p),
-                      text=draft.text[:500], count=len(draft.attachments),
+                      text=shown, count=len(draft.attachments),
                       contact=draft.contact or turn.t("tip.no_contact"))
         if draft.kind is TipKind.TEAM_REPORT:
             text = turn.t("team.summary", name=turn.member.name if turn.member else "",
@@ -337,5 +382,6 @@ class ConfirmScreen(TipStep):
 
 
 def resident_screens(secrets: Secrets, rules: TipRules) -> list:
-    return [SafetyScreen(), CategoryScreen(), PlaceScreen(), TipCommuneScreen(), TextScreen(),
-            MediaScreen(), ContactScreen(), ConfirmScreen(secrets, rules)]
+    return [SafetyScreen(secrets, rules), CategoryScreen(), PlaceScreen(), TipCommuneScreen(),
+            TextScreen(), LongTextScreen(), MediaScreen(), ContactScreen(),
+            ConfirmScreen(secrets, rules)]

@@ -8,8 +8,8 @@ from handlers.dialogue import Turn
 from handlers.domain import EventKind
 from handlers.text import fold
 from handlers.tips.cards import tip_card
-from handlers.tips.domain import (Tip, TipDraft, TipKind, TipStatus, new_code, new_label,
-                                  normalise_code)
+from handlers.tips.domain import (ThreadMessage, Tip, TipDraft, TipKind, TipStatus, new_code,
+                                  new_label, normalise_code)
 from handlers.tips.ports import Secrets, TipRules
 from handlers.tips.routing import notify_unit, responsible_unit
 
@@ -29,16 +29,31 @@ def windows(now: datetime) -> tuple[datetime, datetime]:
     return hour, hour.replace(hour=0)
 
 
+def _counters(turn: Turn, secrets: Secrets) -> tuple[str, str]:
+    account = f"{turn.inbound.channel}:{turn.inbound.user_id}"
+    return secrets.digest("tips-hour", account), secrets.digest("tips-day", account)
+
+
+async def limit_reached(turn: Turn, secrets: Secrets, rules: TipRules) -> str | None:
+    """The catalogue key saying why this person may not send a tip now, or None. Asked before
+    they start writing, so nobody types a long tip only to have it refused."""
+    hourly, daily = _counters(turn, secrets)
+    hour, day = windows(datetime.now(timezone.utc))
+    if await turn.uow.counters.count(hourly, hour) >= rules.tips_per_hour:
+        return "tip.limit_hour"
+    if await turn.uow.counters.count(daily, day) >= rules.tips_per_day:
+        return "tip.limit_day"
+    return None
+
+
 async def check_limits(turn: Turn, secrets: Secrets, rules: TipRules) -> None:
     """Per-person limits so one person cannot bury a commune's inbox (counted under a keyed
     hash of the account, kept apart from any tip)."""
-    account = f"{turn.inbound.channel}:{turn.inbound.user_id}"
-    hourly, daily = secrets.digest("tips-hour", account), secrets.digest("tips-day", account)
+    refusal = await limit_reached(turn, secrets, rules)
+    if refusal is not None:
+        raise TipRefused(refusal)
+    hourly, daily = _counters(turn, secrets)
     hour, day = windows(datetime.now(timezone.utc))
-    if await turn.uow.counters.count(hourly, hour) >= rules.tips_per_hour:
-        raise TipRefused("tip.limit_hour")
-    if await turn.uow.counters.count(daily, day) >= rules.tips_per_day:
-        raise TipRefused("tip.limit_day")
     await turn.uow.counters.hit(hourly, hour)
     await turn.uow.counters.hit(daily, day)
 
@@ -61,6 +76,8 @@ async def submit(turn: Turn, draft: TipDraft, secrets: Secrets, rules: TipRules,
     tip = await turn.uow.tips.add(tip, secrets.digest("receipt", normalise_code(code)),
                                   text_hash, draft.prompted_by or None)
     await turn.uow.tips.put_link(tip.id, secrets.seal(turn.inbound.channel, turn.inbound.user_id))
+    for part in draft.more:        # the rest of a text too long for one tip, in order
+        await turn.uow.tips.add_message(tip.id, ThreadMessage("from_tipster", part, now), None)
     _record(turn, tip, draft)
     heading = "tip.card.new_team" if tip.kind is TipKind.TEAM_REPORT else "tip.card.new"
     await notify_unit(turn, tip.unit_id, await tip_card(turn, tip, heading))

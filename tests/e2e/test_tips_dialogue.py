@@ -169,9 +169,13 @@ async def test_per_person_tip_limits(app):
     for n in range(3):
         await tip_flow(r, text=f"Tin báo số {n} về ma túy")
         assert "Mã tra cứu" in r.texts()
-    await tip_flow(r, text="Tin báo thứ tư trong một giờ")
+    await r.command("tobao")                    # refused before anything is written
     assert "nhiều tin báo trong giờ qua" in r.texts()
-    assert "Kiểm tra lại tin báo" in r.screen().text          # the draft is kept
+    assert "Trước khi gửi tin báo" not in r.texts()
+    async with app.uow() as uow:
+        assert (await uow.dialogues.get("test", "r1")).step == "main"
+    await r.command("start", "tb_7")            # a bulletin's link is refused the same way
+    assert "nhiều tin báo trong giờ qua" in r.texts()
     assert len(await tips(app)) == 3
 
 
@@ -294,6 +298,15 @@ async def test_ending_the_conversation_erases_the_link(app):
     await tip_flow(r)
     code = receipt_code(r)
     await r.command("ketthuc", code)
+    assert "Bạn có chắc muốn kết thúc trao đổi" in r.screen().text     # asked first, like /huy
+    async with app.uow() as uow:
+        assert list(await uow.session.scalars(select(TipLinkRow))) != []
+    await r.press("Không, giữ liên lạc")
+    assert "Vẫn giữ liên lạc" in r.texts()
+    await r.command("ketthuc")                     # no code: it asks for one
+    assert "Nhập mã tra cứu của tin báo muốn kết thúc" in r.screen().text
+    await r.type(code)
+    await r.press("Có, kết thúc")
     assert "Đã kết thúc trao đổi" in r.texts()
     async with app.uow() as uow:
         assert list(await uow.session.scalars(select(TipLinkRow))) == []

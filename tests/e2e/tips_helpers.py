@@ -37,7 +37,7 @@ async def send_tip(api, user_id: int, text: str, *, photo: bool = False,
     category = await api.wait_for(user_id, has("liên quan đến việc gì"))
     api.user_presses(user_id, category.message_id, button(category, "Ma túy"))
     place = await api.wait_for(user_id, has("xảy ra ở đâu"))
-    api.user_presses(user_id, place.message_id, button(place, "Xã của tôi"))
+    api.user_presses(user_id, place.message_id, button(place, "Nơi tôi ở"))
     await api.wait_for(user_id, has("mô tả sự việc"))
     api.user_sends(user_id, text)
     media = await api.wait_for(user_id, has("gửi kèm ảnh"))

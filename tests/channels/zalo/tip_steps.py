@@ -52,7 +52,7 @@ async def tip_on_oa(oa, user: str, text: str) -> tuple[str, dict]:
     await oa.user_sends(user, "/tobao")
     await choose(oa, await oa.wait_for(user, "Trước khi gửi tin báo"), "tiếp tục")
     await choose(oa, await oa.wait_for(user, "liên quan đến việc gì"), "Ma túy")
-    await choose(oa, await oa.wait_for(user, "xảy ra ở đâu"), "Xã của tôi")
+    await choose(oa, await oa.wait_for(user, "xảy ra ở đâu"), "Nơi tôi ở")
     await oa.wait_for(user, "mô tả sự việc")
     await oa.user_sends(user, text)
     await oa.wait_for(user, "gửi kèm ảnh")
@@ -76,7 +76,7 @@ async def tip_on_bot(zbot, user: str, text: str) -> tuple[str, dict]:
     location messages, so the place is the resident's commune."""
     await zbot.user_sends(user, "/tobao")
     for prompt, choice in (("Trước khi gửi tin báo", "tiếp tục"),
-                           ("liên quan đến việc gì", "Ma túy"), ("xảy ra ở đâu", "Xã của tôi")):
+                           ("liên quan đến việc gì", "Ma túy"), ("xảy ra ở đâu", "Nơi tôi ở")):
         screen = await zbot.wait_for(user, prompt)
         await zbot.user_sends(user, number_of(screen, choice))
     await zbot.wait_for(user, "mô tả sự việc")
