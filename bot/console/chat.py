@@ -6,14 +6,22 @@ import sys
 from typing import TextIO
 
 from bot.turns import Turns, typed
-from handlers.messages import Inbound, Message, Reply
+from handlers.choices import Choices, offered, picked
+from handlers.messages import Inbound, Kind, Message, Reply
 
 CHANNEL = "console"
 QUIT = {"/thoat", "/quit", "/exit"}
 
 
-def to_inbound(line: str, user_id: str) -> Inbound:
-    return typed(line.strip(), channel=CHANNEL, user_id=user_id)
+def to_inbound(line: str, user_id: str, shown: Choices = ()) -> Inbound:
+    """What was typed; a number (or label) of the last message's choices is that press, so a
+    tip card's actions and the inbox lines work typed like any screen's options."""
+    inbound = typed(line.strip(), channel=CHANNEL, user_id=user_id)
+    payload = picked(list(shown), inbound.text) if inbound.kind is Kind.TEXT else None
+    if payload is None:
+        return inbound
+    return Inbound(channel=CHANNEL, user_id=user_id, kind=Kind.BUTTON, payload=payload,
+                   text=inbound.text)
 
 
 def render(reply: Reply, menu_title: str) -> str:
@@ -42,7 +50,7 @@ async def chat(turns: Turns, user_id: str, stdin: TextIO = sys.stdin,
     catalog = turns.catalog
     menu_title = catalog.t(None, "console.menu")
     print(catalog.t(None, "console.intro"), file=stdout, flush=True)
-    first = True
+    first, shown = True, []
     loop = asyncio.get_running_loop()
     while True:
         line = "/start" if first else await loop.run_in_executor(None, stdin.readline)
@@ -51,5 +59,7 @@ async def chat(turns: Turns, user_id: str, stdin: TextIO = sys.stdin,
             return
         if not line.strip():
             continue
-        reply = await turns.answer(to_inbound(line, user_id))
+        reply = await turns.answer(to_inbound(line, user_id, shown))
+        if reply.messages:       # a notice alone leaves the last message's choices in place
+            shown = offered(reply.messages)
         print(f"\n{render(reply, menu_title)}\n> ", end="", file=stdout, flush=True)

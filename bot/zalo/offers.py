@@ -18,9 +18,9 @@ from datetime import datetime, timedelta, timezone
 from typing import Protocol
 
 from bot.sealing import Sealer
+from handlers.choices import offered, picked
 from handlers.messages import Inbound, Kind, Message
 from handlers.ports import StorageUnavailable, UnitOfWorkFactory
-from handlers.text import fold
 
 log = logging.getLogger(__name__)
 PURPOSE = "zalo-offer"
@@ -32,22 +32,6 @@ class Shelf(Protocol):
 
     uow: UnitOfWorkFactory
     sealer: Sealer
-
-
-def offered(messages: Sequence[Message]) -> list[tuple[str, str]]:
-    """(label, payload) of the last message's choices, in number order; [] if it had none."""
-    return [(b.label, b.payload) for b in messages[-1].numbered()] if messages else []
-
-
-def picked(choices: list[tuple[str, str]], text: str) -> str | None:
-    """The payload a typed number ('2') or label ('tra loi') picks, as typed_choice does."""
-    words = text.strip().rstrip(".)")
-    if words.isdigit():
-        index = int(words) - 1
-        return choices[index][1] if 0 <= index < len(choices) else None
-    wanted = fold(text)
-    matches = [payload for label, payload in choices if wanted and fold(label) == wanted]
-    return matches[0] if len(matches) == 1 else None
 
 
 async def remember(app: Shelf, channel: str, user_id: str, messages: Sequence[Message]) -> None:

@@ -1,0 +1,28 @@
+"""Choices under a message that no screen owns (a tip card's actions, inbox lines, a follow-up
+question): on channels without buttons a person types the number in front of one. The adapter
+remembers what the last message offered and turns a typed number or label into the press it
+stands for; the payload is then checked by the use case, as any press is."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from handlers.messages import Message
+from handlers.text import fold
+
+Choices = list[tuple[str, str]]      # (label, payload) in number order
+
+
+def offered(messages: Sequence[Message]) -> Choices:
+    """(label, payload) of the last message's choices, in number order; [] if it had none."""
+    return [(b.label, b.payload) for b in messages[-1].numbered()] if messages else []
+
+
+def picked(choices: Choices, text: str) -> str | None:
+    """The payload a typed number ('2') or label ('tra loi') picks, as typed_choice does."""
+    words = text.strip().rstrip(".)")
+    if words.isdigit():
+        index = int(words) - 1
+        return choices[index][1] if 0 <= index < len(choices) else None
+    wanted = fold(text)
+    matches = [payload for label, payload in choices if wanted and fold(label) == wanted]
+    return matches[0] if len(matches) == 1 else None
