@@ -51,7 +51,8 @@ def build_app(settings: Settings) -> App:
     catalog = load_catalog(settings.default_language)
     sealer, rules = load_sealer(settings), tip_rules(settings)
     broadcasting = broadcast_context(settings)
-    features = [tips_feature(sealer, rules), broadcast_feature(broadcasting),
+    features = [tips_feature(sealer, rules, broadcasting.links.start_link),
+                broadcast_feature(broadcasting),
                 statistics_feature(chart=chart)]
     dialogue = build_dialogue(uow, catalog, extra=features)
     return App(settings=settings, engine=engine, uow=uow, catalog=catalog, dialogue=dialogue,

@@ -53,19 +53,62 @@ async def _invite_create(app, args: argparse.Namespace) -> None:
     compact = new.code.replace("-", "")
     print(f"invite {new.id}: {new.code} (role {args.role}, expires "
           f"{new.expires_at:%Y-%m-%d %H:%M} UTC)")
-    username = app.settings.telegram_bot_username
+    username = await bot_username(app.settings)
     if username:
         print(f"link: https://t.me/{username.lstrip('@')}?start=inv_{compact}")
+    else:
+        print("link: none printed: set BOT_TELEGRAM_BOT_USERNAME (the bot's @name without @, "
+              "as BotFather shows it) or BOT_TELEGRAM_TOKEN so the name is read from Telegram")
     print(f"or send the bot: /thamgia {new.code}")
 
 
+async def bot_username(settings) -> str | None:
+    """The Telegram bot's @name: the setting, else asked of Telegram (getMe) with the token."""
+    if settings.telegram_bot_username:
+        return settings.telegram_bot_username
+    if settings.telegram_token is None:
+        return None
+    from telegram import Bot
+    from telegram.error import TelegramError
+    bot = Bot(settings.telegram_token.get_secret_value(),
+              base_url=f"{settings.telegram_api_url}/bot")
+    try:
+        async with bot:
+            return bot.username
+    except TelegramError as error:
+        print(f"(could not ask Telegram for the bot's name: {error})", file=sys.stderr)
+        return None
+
+
 async def _invite_list(app, args: argparse.Namespace) -> None:
+    """One line per invite: id, role, state, unit and team by name, who used it."""
     now = datetime.now(timezone.utc)
     async with app.uow() as uow:
+        names = await _place_names(uow)
+        members = {m.id: m for m in await uow.members.all()}
         for invite in await uow.invites.listing():
             state = ("revoked" if invite.revoked_at else "used" if invite.used_at
-                     else "expired" if invite.expires_at <= now else "open")
-            print(f"{invite.id:>5}  {invite.role:<12} unit={invite.unit_id or '-':<5} {state}")
+                     else "expired" if _aware(invite.expires_at) <= now else "open")
+            used = members.get(invite.used_by_member_id)
+            print(f"{invite.id:>5}  {invite.role:<12} {state:<8} "
+                  f"{await names(invite.unit_id, invite.team_id)}"
+                  f"{f'  used by: {used.name}' if used else ''}"
+                  f"  expires {_aware(invite.expires_at):%Y-%m-%d} UTC")
+
+
+async def _place_names(uow):
+    """'Unit name · team name' for a unit id and team id ('-' when there is none)."""
+    units = {u.id: u.name for u in await uow.units.all()}
+
+    async def names(unit_id: int | None, team_id: int | None) -> str:
+        text = units.get(unit_id, "-") if unit_id else "-"
+        team = await uow.teams.name(team_id) if team_id else None
+        return f"{text} · {team}" if team else text
+    return names
+
+
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo else at.replace(tzinfo=timezone.utc)
 
 
 async def _invite_revoke(app, args: argparse.Namespace) -> None:
@@ -77,10 +120,13 @@ async def _invite_revoke(app, args: argparse.Namespace) -> None:
 
 
 async def _member_list(app, args: argparse.Namespace) -> None:
+    """One line per member: id, role, active or removed, channel, name, unit and team."""
     async with app.uow() as uow:
+        names = await _place_names(uow)
         for member in await uow.members.all():
-            print(f"{member.id:>5}  {member.role.value:<12} unit={member.unit_id or '-':<5} "
-                  f"{'active' if member.active else 'removed':<8} {member.channel} {member.name}")
+            print(f"{member.id:>5}  {member.role.value:<12} "
+                  f"{'active' if member.active else 'removed':<8} {member.channel:<9} "
+                  f"{member.name}  ({await names(member.unit_id, member.team_id)})")
 
 
 async def _member_remove(app, args: argparse.Namespace) -> None:

@@ -80,10 +80,13 @@ async def run(app: App, stop: asyncio.Event | None = None) -> None:
 
 
 async def _start_telegram(app: App, application) -> None:
+    from bot.telegram.commands import menus_at_start
+
     settings = app.settings
     await application.initialize()
     if application.post_init:
         await application.post_init(application)
+    await menus_at_start(application.bot, app.uow, app.catalog)   # officers' command menus
     await application.start()
     if settings.telegram_mode == "webhook":
         await application.bot.set_webhook(

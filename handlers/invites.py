@@ -1,9 +1,11 @@
 """One-time invites: how officers, the command, administrators and team members get their role."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+from handlers.command_menu import command_menu
 from handlers.dialogue import Turn
 from handlers.domain import Member, Role
 from handlers.messages import Message
@@ -12,6 +14,8 @@ from handlers.tips.domain import new_code, normalise_code
 from handlers.tips.ports import Secrets
 
 INVITE_LENGTH = 10
+# (channel, start payload) -> a link that opens the bot with it, or None where there is none
+StartLink = Callable[[str, str], "str | None"]
 MAX_NAME = 80
 
 
@@ -104,6 +108,7 @@ class InviteRedemption:
             raise InviteRace()
         turn.uow.audit.record(f"member:{member.id}", "invite_used", "invite", str(invite.id))
         turn.member = member
+        turn.reply.command_menu = command_menu(member)
         unit = await turn.uow.units.by_id(invite.unit_id) if invite.unit_id else None
         turn.say(turn.t(f"invite.welcome.{member.role.value}", name=name,
                         unit=unit.police if unit else ""))
@@ -154,8 +159,9 @@ def may_invite(inviter: Member | None, role: Role, unit_id: int | None) -> bool:
 class InviteCommand:
     """/moi ROLE UNIT [TEAM NAME]: an invite made in chat by someone allowed to give it."""
 
-    def __init__(self, secrets: Secrets, days: int) -> None:
+    def __init__(self, secrets: Secrets, days: int, start_link: StartLink | None = None) -> None:
         self._secrets, self._days = secrets, days
+        self._start_link = start_link or (lambda channel, payload: None)
 
     async def __call__(self, turn: Turn) -> None:
         words = turn.inbound.args.split()
@@ -175,5 +181,6 @@ class InviteCommand:
         except InviteError as error:
             turn.say(turn.t(error.key))
             return
-        turn.say(turn.t("invite.created", code=new.code, compact=new.code.replace("-", ""),
-                        days=self._days))
+        text = turn.t("invite.created", code=new.code, days=self._days)
+        link = self._start_link(turn.inbound.channel, f"inv_{new.code.replace('-', '')}")
+        turn.say(text + "\n" + turn.t("invite.created_link", link=link) if link else text)

@@ -156,6 +156,8 @@ def say_then_main(key: str) -> Action:
 
 async def show_help(turn: Turn) -> None:
     turn.say(turn.t("help.text"))
+    if turn.member is not None and turn.member.role.is_staff:
+        turn.say(turn.t("help.staff"))        # the officers' tools, which residents never see
     await go_main(turn)
 
 

@@ -87,9 +87,12 @@ class Reply:
     """Everything the bot answers to one Inbound.
 
     `edit` asks the adapter to replace the message whose button was pressed with the first
-    message (paging, toggling) where the channel can; `notice` is a short toast for a button press.
+    message (paging, toggling) where the channel can; `notice` is a short toast for a button press;
+    `command_menu` is set when the person's commands changed (they joined with an invite):
+    channels that keep a command menu per person show these.
     """
 
     messages: list[Message] = field(default_factory=list)
     edit: bool = False
     notice: str = ""
+    command_menu: tuple[str, ...] | None = None

@@ -11,6 +11,7 @@ from telegram.ext import (Application, ApplicationBuilder, ApplicationHandlerSto
                           CallbackQueryHandler,
                           ChatMemberHandler, ContextTypes, MessageHandler, TypeHandler, filters)
 
+from bot.telegram.commands import after_reply
 from bot.telegram.concurrency import PerChatUpdates
 from bot.telegram.media import TEXT_LIMIT, send_message
 from bot.telegram.translate import CHANNEL, markup, to_inbound
@@ -104,6 +105,7 @@ class TelegramAdapter:
             for message in messages:
                 send = send_with_image if message.image else send_message
                 await send(context.bot, chat_id, message)
+            await after_reply(context.bot, chat_id, reply, self._turns.catalog)
         except Forbidden:
             if not inbound.in_group:
                 await self._presence.blocked(CHANNEL, inbound.user_id)

@@ -13,7 +13,7 @@ from functools import partial
 from pathlib import Path
 
 from bot.zalo.senders import Content, ZaloBotSender, ZaloOASender
-from broadcasts.links import BulletinLinks, resident_text
+from broadcasts.links import BulletinLinks, resident_text, tip_code
 from broadcasts.ports import OutboxItem
 from handlers.i18n import Catalog
 
@@ -34,7 +34,9 @@ class BulletinContent:
     async def __call__(self, item: OutboxItem) -> Content:
         bulletin, image = await self._bulletin(item.broadcast_id)
         t = partial(self._catalog.t, item.payload_ref or self._catalog.default)
-        text = resident_text(t, bulletin.text, self._links.link(self._channel, bulletin.id))
+        # Zalo has no deep links into a chat: the footer says what to type instead.
+        text = resident_text(t, bulletin.text, self._links.link(self._channel, bulletin.id),
+                             code=tip_code(bulletin.id))
         return Content(text, image=image.image, image_url=image.image_url,
                        image_type=image.image_type, image_key=image.image_key)
 

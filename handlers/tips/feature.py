@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from handlers.dialogue import Turn, option
 from handlers.features import Feature, MenuItem
-from handlers.invites import InviteCommand, InviteRedemption
+from handlers.invites import InviteCommand, InviteRedemption, StartLink
 from handlers.messages import Message
 from handlers.tips.followup import Followup
 from handlers.tips.officer import AskStep, DuplicateStep, MoveStep, NoteStep, OfficerDesk
@@ -66,7 +66,9 @@ async def register_group(turn: Turn) -> None:
     turn.say(turn.t("group.registered", unit=unit.police))
 
 
-def tips_feature(secrets: Secrets, rules: TipRules) -> Feature:
+def tips_feature(secrets: Secrets, rules: TipRules,
+                 start_link: StartLink | None = None) -> Feature:
+    """`start_link` makes invite links (Telegram's t.me/<bot>?start=..., once the name is known)."""
     followup, desk = Followup(secrets, rules), OfficerDesk(secrets, rules)
     invites = InviteRedemption(secrets)
 
@@ -79,6 +81,13 @@ def tips_feature(secrets: Secrets, rules: TipRules) -> Feature:
     async def tip_link(turn: Turn, args: list[str]) -> None:
         await safety.start(turn, prompted_by=args[0] if args else "")
 
+    async def report_command(turn: Turn) -> None:
+        """/tobao, or /tobao <bulletin> typed from a bulletin's footer where there are no
+        links (Zalo, the console): the tip is credited to that bulletin."""
+        bulletin = turn.inbound.args.strip()
+        await begin(turn, prompted_by=bulletin if bulletin.isdigit() and len(bulletin) <= 12
+                    else "")
+
     async def lookup_menu(turn: Turn) -> None:
         turn.go("tip_lookup")
         await turn.show()
@@ -88,10 +97,10 @@ def tips_feature(secrets: Secrets, rules: TipRules) -> Feature:
         screens=[*screens, TeamPlaceScreen(), TeamTimeScreen(),
                  followup, followup.status, followup.ender, LookupScreen(followup), invites, AskStep(desk, secrets),
                  NoteStep(desk, secrets), DuplicateStep(desk, secrets), MoveStep(desk, secrets)],
-        commands={"tobao": begin, "tracuu": followup.lookup, "ketthuc": followup.end,
+        commands={"tobao": report_command, "tracuu": followup.lookup, "ketthuc": followup.end,
                   "tinbao": desk.inbox_command, "baocao": begin_report,
                   "baocaocuatoi": my_reports, "thamgia": invites.command,
-                  "moi": InviteCommand(secrets, rules.invite_days)},
+                  "moi": InviteCommand(secrets, rules.invite_days, start_link)},
         open_commands=frozenset({"tobao", "tracuu", "ketthuc", "thamgia", "tinbao", "baocao",
                                  "baocaocuatoi"}),
         menu=[MenuItem("inbox", desk.inbox_command, 5, is_staff),

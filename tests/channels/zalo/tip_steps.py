@@ -71,10 +71,10 @@ async def tip_on_oa(oa, user: str, text: str) -> tuple[str, dict]:
     return (await oa.wait_for(user, "Mã tra cứu của bạn")).text, sent
 
 
-async def tip_on_bot(zbot, user: str, text: str) -> tuple[str, dict]:
+async def tip_on_bot(zbot, user: str, text: str, start: str = "/tobao") -> tuple[str, dict]:
     """The same on the Bot Platform, every choice typed as its number. The Bot Platform has no
     location messages, so the place is the resident's commune."""
-    await zbot.user_sends(user, "/tobao")
+    await zbot.user_sends(user, start)
     for prompt, choice in (("Trước khi gửi tin báo", "tiếp tục"),
                            ("liên quan đến việc gì", "Ma túy"), ("xảy ra ở đâu", "Nơi tôi ở")):
         screen = await zbot.wait_for(user, prompt)

@@ -95,6 +95,12 @@ async def zalo_people(app, oa, zbot) -> dict[str, list[str]]:
     return groups
 
 
+def zalo_text(text: str, broadcast_id: int) -> str:
+    """A bulletin as Zalo residents get it: the text, then what to type to send a tip."""
+    return (f"{text}\n\n🔎 Có thông tin liên quan? Gõ /tobao {broadcast_id} để báo cho công an "
+            "(có thể ẩn danh).")
+
+
 def zalo_settings(oa, tokens, zbot, **more) -> dict:
     return {**oa_settings(oa, tokens), **bot_settings(zbot, "polling"), **more}
 
@@ -118,13 +124,13 @@ async def test_one_bulletin_reaches_telegram_and_both_zalo_products(app, databas
         assert len(deliveries(api, user, TEXT)) == 1
     assert deliveries(api, 201, TEXT) == []
     for user in groups["oa_in"]:
-        assert [m.text for m in oa.messages_to(user)] == [TEXT], user
+        assert [m.text for m in oa.messages_to(user)] == [zalo_text(TEXT, broadcast_id)], user
     for user in groups["oa_out"] + groups["oa_gone"] + groups["oa_no"]:
         assert oa.messages_to(user) == [], user
     attempted = {c.params.get("recipient", {}).get("user_id") for c in oa.calls if c.path == "cs"}
     assert attempted.isdisjoint(groups["oa_out"]), "out-of-window residents are never attempted"
     for user in groups["bot_in"]:
-        assert [m.text for m in zbot.messages_to(user)] == [TEXT], user
+        assert [m.text for m in zbot.messages_to(user)] == [zalo_text(TEXT, broadcast_id)], user
     for user in groups["bot_gone"] + groups["bot_no"]:
         assert zbot.messages_to(user) == [], user
 
@@ -170,7 +176,7 @@ async def test_long_bulletin_with_a_photo_on_both_zalo_products(app, database_ur
     for sent in (oa.messages_to("6001"), zbot.messages_to("z-7001")):
         assert len(sent) == 3, [m.text[:40] for m in sent]
         assert all(len(m.text) <= 2000 for m in sent)
-        assert " ".join(m.text.strip() for m in sent[1:]) == text
+        assert " ".join(m.text.strip() for m in sent[1:]) == zalo_text(text, broadcast_id)
     element = oa.messages_to("6001")[0].raw["attachment"]["payload"]["elements"][0]
     assert element == {"media_type": "image", "url": PHOTO}
     assert zbot.messages_to("z-7001")[0].raw["photo"] == PHOTO
