@@ -85,8 +85,8 @@ def tips_feature(secrets: Secrets, rules: TipRules,
         """/tobao, or /tobao <bulletin> typed from a bulletin's footer where there are no
         links (Zalo, the console): the tip is credited to that bulletin."""
         bulletin = turn.inbound.args.strip()
-        await begin(turn, prompted_by=bulletin if bulletin.isdigit() and len(bulletin) <= 12
-                    else "")
+        await safety.start(turn, prompted_by=bulletin if bulletin.isdigit()
+                           and len(bulletin) <= 12 else "")
 
     async def lookup_menu(turn: Turn) -> None:
         turn.go("tip_lookup")
@@ -95,7 +95,8 @@ def tips_feature(secrets: Secrets, rules: TipRules,
     return Feature(
         name="tips",
         screens=[*screens, TeamPlaceScreen(), TeamTimeScreen(),
-                 followup, followup.status, followup.ender, LookupScreen(followup), invites, AskStep(desk, secrets),
+                 followup, followup.status, followup.ender, LookupScreen(followup), invites,
+                 AskStep(desk, secrets),
                  NoteStep(desk, secrets), DuplicateStep(desk, secrets), MoveStep(desk, secrets)],
         commands={"tobao": report_command, "tracuu": followup.lookup, "ketthuc": followup.end,
                   "tinbao": desk.inbox_command, "baocao": begin_report,
