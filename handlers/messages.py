@@ -73,13 +73,16 @@ class Outgoing:
     """A message to someone other than the person who wrote: an officer, a group, a tipster.
 
     `tip_id` without `chat_id` means "the tipster of this tip": the address is resolved from the
-    sealed link only when sending, so no stored row names the tipster.
+    sealed link only when sending, so no stored row names the tipster. `about_tip` names the tip
+    a message to an officer shows (its card, the tipster's answer): retention erases the row
+    with the tip's contents.
     """
 
     channel: str
     message: Message
     chat_id: str = ""
     tip_id: int | None = None
+    about_tip: int | None = None
 
 
 @dataclass

@@ -93,6 +93,8 @@ class NotificationRow(Base):
     channel: Mapped[str] = mapped_column(String(16))
     chat_id: Mapped[str | None] = mapped_column(String(64))
     tip_id: Mapped[int | None] = mapped_column(ForeignKey("tips.id"))
+    # The tip an officer's message shows (card, answer): erased with the tip's contents.
+    about_tip_id: Mapped[int | None] = mapped_column(BigId, index=True)
     payload: Mapped[dict] = mapped_column(JSON)
     state: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.messages import Outgoing
 from handlers.tips.domain import Outcome, ThreadMessage, Tip, TipKind, TipStatus
 from storage.message_codec import encode_message
+from storage.models import AuditRow
 from storage.tip_tables import (NotificationRow, RateCounterRow, TipLinkRow, TipMessageRow,
                                 TipRow, UnitGroupRow)
 
@@ -126,14 +127,30 @@ class SqlTips:
         await self.drop_link(tip_id)
 
     async def erase_contents(self, closed_before: datetime, now: datetime) -> int:
-        """Erase what was said, keep what is counted (category, unit, times, outcome)."""
-        ids = select(TipRow.id).where(TipRow.closed_at <= closed_before, TipRow.erased_at.is_(None))
+        """Erase what was said, keep what is counted (category, unit, times, outcome). Every copy
+        goes: the thread, the officers' cards and the questions and answers in the
+        notifications outbox, and the free text (a move's reason) in the audit log."""
+        ids = list(await self._s.scalars(select(TipRow.id).where(
+            TipRow.closed_at <= closed_before, TipRow.erased_at.is_(None))))
+        if not ids:
+            return 0
         await self._s.execute(delete(TipMessageRow).where(TipMessageRow.tip_id.in_(ids)))
+        await self._s.execute(delete(NotificationRow).where(or_(
+            NotificationRow.about_tip_id.in_(ids), NotificationRow.tip_id.in_(ids))))
+        await self._forget_audit_text(ids)
         result = await self._s.execute(update(TipRow).where(
             TipRow.closed_at <= closed_before, TipRow.erased_at.is_(None)).values(
             text="", contact="", place="", attachments=[], latitude=None, longitude=None,
             text_hash="", erased_at=now))
         return result.rowcount or 0
+
+    async def _forget_audit_text(self, tip_ids: list[int]) -> None:
+        """Audit rows keep who did what and when; the words officers typed go."""
+        rows = await self._s.scalars(select(AuditRow).where(
+            AuditRow.subject == "tip", AuditRow.subject_id.in_([str(i) for i in tip_ids])))
+        for row in rows:
+            if row.data and FREE_TEXT & set(row.data):
+                row.data = {k: v for k, v in row.data.items() if k not in FREE_TEXT}
 
     async def put_link(self, tip_id: int, sealed: str) -> None:
         self._s.add(TipLinkRow(tip_id=tip_id, sealed=sealed))
@@ -152,6 +169,8 @@ class SqlTips:
     async def erase_due_links(self, now: datetime) -> int:
         result = await self._s.execute(delete(TipLinkRow).where(TipLinkRow.erase_after <= now))
         return result.rowcount or 0
+
+FREE_TEXT = frozenset({"reason"})     # audit data keys that hold what an officer typed
 
 
 def _tip(row: TipRow) -> Tip:
@@ -202,7 +221,8 @@ class SqlNotificationQueue:
     def add(self, outgoing: Outgoing, *, channel_hint: str = "") -> None:
         self._s.add(NotificationRow(
             channel=outgoing.channel or channel_hint, chat_id=outgoing.chat_id or None,
-            tip_id=outgoing.tip_id, payload=encode_message(outgoing.message), state="pending"))
+            tip_id=outgoing.tip_id, about_tip_id=outgoing.about_tip or outgoing.tip_id,
+            payload=encode_message(outgoing.message), state="pending"))
 
 
 class SqlRateCounters:

@@ -149,8 +149,8 @@ class Followup:
 
 
 async def _tell_officers(turn: Turn, tip: Tip, message: Message) -> None:
-    if not await notify_member(turn, tip.taken_by, message):
-        await notify_unit(turn, tip.unit_id, message)
+    if not await notify_member(turn, tip.taken_by, message, about=tip.id):
+        await notify_unit(turn, tip.unit_id, message, about=tip.id)
 
 
 async def send_to_tipster(turn: Turn, secrets: Secrets, tip: Tip, key: str, *,

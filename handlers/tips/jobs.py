@@ -41,8 +41,8 @@ async def escalate_unclaimed(uow_factory: UnitOfWorkFactory, catalog: Catalog,
             alert = Message(text=staff_t(ctx, "tip.officer.escalated", label=tip.label,
                                          minutes=rules.escalation_minutes) + "\n\n" + card.text,
                             buttons=card.buttons, attachments=card.attachments, protect=True)
-            await notify_unit(ctx, desk.id, alert)
-            await _notify_command(ctx, desk.id, alert)
+            await notify_unit(ctx, desk.id, alert, about=tip.id)
+            await _notify_command(ctx, desk.id, alert, tip.id)
             uow.ledger.record(EventKind.TIP_ESCALATED, unit_id=tip.unit_id,
                               topic=tip.category, ref=str(tip.id))
             uow.audit.record("system", "escalated", "tip", str(tip.id))
@@ -51,12 +51,13 @@ async def escalate_unclaimed(uow_factory: UnitOfWorkFactory, catalog: Catalog,
     return escalated
 
 
-async def _notify_command(ctx: JobContext, desk_id: int, message: Message) -> None:
+async def _notify_command(ctx: JobContext, desk_id: int, message: Message, tip_id: int
+                          ) -> None:
     """Command members bound to no unit (or another) hear about escalations too."""
     for member in await ctx.uow.members.with_role([Role.COMMAND]):
         if member.unit_id != desk_id:
             ctx.uow.notifications.add(Outgoing(channel=member.channel, chat_id=member.user_id,
-                                               message=message))
+                                               message=message, about_tip=tip_id))
 
 
 async def apply_retention(uow_factory: UnitOfWorkFactory, rules: TipRules) -> dict[str, int]:

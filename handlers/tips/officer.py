@@ -223,7 +223,7 @@ class OfficerDesk:
         card = await tip_card(turn, tip, "tip.card.moved")
         await notify_unit(turn, unit.id, Message(
             text=card.text + "\n\n" + staff_t(turn, "tip.card.move_reason", reason=reason),
-            buttons=card.buttons, attachments=card.attachments, protect=True))
+            buttons=card.buttons, attachments=card.attachments, protect=True), about=tip.id)
         turn.say(turn.t("tip.officer.moved", label=tip.label, unit=unit.name))
 
 

@@ -51,8 +51,10 @@ def _inside(ring: list, x: float, y: float) -> bool:
     return inside
 
 
-async def notify_unit(turn: Turn, unit_id: int, message: Message) -> int:
-    """Queue `message` to the unit's officers and groups; the duty desk if nobody is there."""
+async def notify_unit(turn: Turn, unit_id: int, message: Message, about: int | None = None
+                      ) -> int:
+    """Queue `message` to the unit's officers and groups; the duty desk if nobody is there.
+    `about` is the tip the message shows: retention erases the queued copies with it."""
     officers = await turn.uow.members.staff_of([unit_id], [Role.OFFICER, Role.COMMAND])
     groups = await turn.uow.groups.of_units([unit_id])
     if not officers and not groups:
@@ -63,16 +65,18 @@ async def notify_unit(turn: Turn, unit_id: int, message: Message) -> int:
         officers = [m for m in await turn.uow.members.all() if m.active and m.role is Role.ADMIN]
     for member in officers:
         turn.uow.notifications.add(Outgoing(channel=member.channel, chat_id=member.user_id,
-                                            message=message))
+                                            message=message, about_tip=about))
     for channel, chat_id in groups:
-        turn.uow.notifications.add(Outgoing(channel=channel, chat_id=chat_id, message=message))
+        turn.uow.notifications.add(Outgoing(channel=channel, chat_id=chat_id, message=message,
+                                            about_tip=about))
     return len(officers) + len(groups)
 
 
-async def notify_member(turn: Turn, member_id: int | None, message: Message) -> bool:
+async def notify_member(turn: Turn, member_id: int | None, message: Message,
+                        about: int | None = None) -> bool:
     member = await turn.uow.members.by_id(member_id) if member_id else None
     if member is None or not member.active:
         return False
     turn.uow.notifications.add(Outgoing(channel=member.channel, chat_id=member.user_id,
-                                        message=message))
+                                        message=message, about_tip=about))
     return True

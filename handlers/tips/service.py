@@ -80,7 +80,7 @@ async def submit(turn: Turn, draft: TipDraft, secrets: Secrets, rules: TipRules,
         await turn.uow.tips.add_message(tip.id, ThreadMessage("from_tipster", part, now), None)
     _record(turn, tip, draft)
     heading = "tip.card.new_team" if tip.kind is TipKind.TEAM_REPORT else "tip.card.new"
-    await notify_unit(turn, tip.unit_id, await tip_card(turn, tip, heading))
+    await notify_unit(turn, tip.unit_id, await tip_card(turn, tip, heading), about=tip.id)
     return tip, code
 
 
