@@ -66,6 +66,7 @@ def tip_rules(settings: Settings) -> TipRules:
                     link_retention_days=settings.tip_link_retention_days,
                     content_retention_days=settings.tip_content_retention_days,
                     escalation_minutes=settings.tip_escalation_minutes,
+                    cards_per_minute=settings.tip_cards_per_minute,
                     invite_days=settings.invite_days)
 
 

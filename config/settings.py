@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     tip_link_retention_days: int = Field(default=30, ge=0, le=3650)
     tip_content_retention_days: int = Field(default=730, ge=1, le=36500)
     tip_escalation_minutes: int = Field(default=120, ge=1, le=10080)
+    # A unit's tip cards a minute; the next tip brings one digest, the rest wait in /tinbao.
+    tip_cards_per_minute: int = Field(default=6, ge=1, le=600)
     tips_per_hour: int = Field(default=3, ge=1, le=100)
     tips_per_day: int = Field(default=10, ge=1, le=1000)
     code_lookups_per_hour: int = Field(default=10, ge=1, le=1000)

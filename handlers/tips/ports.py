@@ -27,6 +27,7 @@ class TipRules:
     link_retention_days: int = 30
     content_retention_days: int = 730
     escalation_minutes: int = 120
+    cards_per_minute: int = 6      # a unit's tip cards a minute before one digest message
     invite_days: int = 7
 
 

@@ -7,11 +7,11 @@ from datetime import datetime, timedelta, timezone
 from handlers.dialogue import Turn
 from handlers.domain import EventKind
 from handlers.text import fold
-from handlers.tips.cards import tip_card
 from handlers.tips.domain import (ThreadMessage, Tip, TipDraft, TipKind, TipStatus, new_code,
                                   new_label, normalise_code)
+from handlers.tips.burst import announce_tip
 from handlers.tips.ports import Secrets, TipRules
-from handlers.tips.routing import notify_unit, responsible_unit
+from handlers.tips.routing import responsible_unit
 
 DUPLICATE_WINDOW = timedelta(days=7)
 
@@ -80,7 +80,7 @@ async def submit(turn: Turn, draft: TipDraft, secrets: Secrets, rules: TipRules,
         await turn.uow.tips.add_message(tip.id, ThreadMessage("from_tipster", part, now), None)
     _record(turn, tip, draft)
     heading = "tip.card.new_team" if tip.kind is TipKind.TEAM_REPORT else "tip.card.new"
-    await notify_unit(turn, tip.unit_id, await tip_card(turn, tip, heading), about=tip.id)
+    await announce_tip(turn, tip, heading, rules.cards_per_minute, now)
     return tip, code
 
 
