@@ -16,6 +16,8 @@ from handlers.menu import go_main
 from handlers.messages import Attachment, Message
 
 PREVIEW, LIST = "bc_preview", "bc_list"
+# Every channel people subscribe on; those without a sender in this deployment are named.
+SUBSCRIBER_CHANNELS = ("telegram", "zalo_oa", "zalo_bot", "console")
 LIST_SIZE = 8
 
 
@@ -51,9 +53,23 @@ class PreviewScreen:
                       audience=turn.t(f"broadcast.audience.{draft.audience.value}"),
                       when=_when(turn, draft), expires=local_text(draft.expires)
                       if draft.start else turn.t("broadcast.after", hours=_hours(data, draft)))
+        text += await self._unserved(turn, draft)
         return Message(text=text, buttons=(
             (option(self.step, "send", turn.t("broadcast.send")),
              option(self.step, "quit", turn.t("common.cancel"))),))
+
+    async def _unserved(self, turn: Turn, draft) -> str:
+        """Subscribers on channels this deployment does not deliver to (the console, a channel
+        not configured) are named, never silently left out of the count."""
+        others = [c for c in SUBSCRIBER_CHANNELS if c not in self._ctx.channels]
+        missed = await turn.uow.broadcasts.count_recipients(
+            draft.topics, draft.unit_ids, draft.all_units, draft.audience.value, others)
+        lines = []
+        if not self._ctx.channels:
+            lines.append(turn.t("broadcast.preview_no_channel"))
+        if missed:
+            lines.append(turn.t("broadcast.preview_unserved", count=missed))
+        return "".join("\n" + line for line in lines)
 
     async def choose(self, turn: Turn, key: str) -> None:
         if key == "quit":
