@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import (Integer, String, cast, distinct, func, literal, select, text, true,
-                        union_all, values)
+from sqlalchemy import Integer, String, cast, distinct, func, literal, select, text, true, values
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import column
 
@@ -23,6 +22,7 @@ from handlers.statistics.tree import (UNASSIGNED, Scope, Succession, UnitInfo, b
                                       rollup, successors)
 from storage.models import LedgerRow as L
 from storage.models import MemberRow, SubscriberRow, TeamRow, UnitRow
+from storage.statistics_rollup import period_facts, restore, sums, watermark
 from storage.statistics_tables import ActivityRow, SuccessionRow
 from storage.statistics_tips import TipFigures, add_counts, add_months, categories
 
@@ -43,32 +43,40 @@ class SqlStatistics:
         self._s = session
 
     async def figures(self, period: Period, unit_slug: str | None = None) -> Figures:
-        units = [UnitInfo(r.id, r.slug, r.name, r.parent_id)
-                 for r in await self._s.scalars(select(UnitRow).order_by(UnitRow.id))]
+        rows = list(await self._s.scalars(select(UnitRow).order_by(UnitRow.id)))
+        units = [UnitInfo(r.id, r.slug, r.name, r.parent_id) for r in rows]
         successions = [Succession(r.old_slug, r.new_slug, r.effective)
                        for r in await self._s.scalars(select(SuccessionRow))]
         scope = build_scope(units, successors(units, successions, period.end), unit_slug)
-        start, end = period.bounds()
         await self._roomy_sorts()
+        while True:
+            after = await watermark(self._s)
+            found = await self._figures(period, scope, after)
+            # A refresh that committed meanwhile (READ COMMITTED) could count rows twice.
+            if await watermark(self._s) == after:
+                found.issuer = await self._issuer(unit_slug)
+                return _named(found, scope, rows)
+
+    async def _figures(self, period: Period, scope: Scope, after: int) -> Figures:
+        self._after = after
+        start, end = period.bounds()
         raw = await self._flows(scope, start, end)
         await self._subscribers_at(scope, end, raw)
         await self._teams(scope, raw)
         await self._activities(scope, period, raw)
-        tips = TipFigures(self._s, scope, start, end)
+        tips = TipFigures(self._s, scope, await period_facts(self._s, start, end, after))
         tip_rows, durations = await tips.run(period.month_edges())
-        add_counts(tip_rows, raw)
+        add_counts(tip_rows["units"], raw)
         months = await self._months(scope, period)
-        add_months(tip_rows, months)
-        figures = assemble(
+        add_months(tip_rows["months"], months)
+        return assemble(
             period=period, scope=scope, nodes=rollup(scope, raw),
             bulletins=await self._bulletins_per_node(scope, start, end),
             durations=durations,
             topics=await self._topics(scope, start, end),
             channels=await self._channels(scope, start, end),
-            categories=categories(tip_rows), months=months,
+            categories=categories(tip_rows["categories"]), months=months,
             generated_at=datetime.now(timezone.utc))
-        figures.issuer = await self._issuer(unit_slug)
-        return figures
 
     async def _issuer(self, unit_slug: str | None) -> str | None:
         """The reporting police unit: the unit reported on, or the current duty desk."""
@@ -86,22 +94,18 @@ class SqlStatistics:
     def _in_scope(self, unit_column, scope: Scope):
         return true() if scope.everything else unit_column.in_(scope.raw_ids)
 
-    def _unit_parts(self, scope: Scope) -> list:
-        """Conditions whose union is the scope: its units by id (on ix_ledger_stats_unit an
-        index range per kind, unit and period) and, for the whole area, events without a unit.
-        Named even for the whole area: without them SQLite reads the table for every row."""
-        parts = [L.unit_id.in_(scope.raw_ids)]
-        return parts + [L.unit_id.is_(None)] if scope.everything else parts
+    async def _sums(self, keys: tuple[str, ...], kinds, start, end, scope: Scope) -> list:
+        """SUM(count) by keys from the rollup and the ledger rows after its watermark."""
+        units = None if scope.everything else list(scope.raw_ids)
+        statement = sums(self._s.bind.dialect.name, keys, list(kinds), start, end,
+                         self._after, units)
+        return [restore(keys, row) for row in await self._s.execute(statement)]
 
     async def _flows(self, scope: Scope, start: datetime, end: datetime) -> dict:
-        rows = await self._s.execute(union_all(*[
-            select(L.kind, L.unit_id, func.sum(L.count)).where(
-                L.kind.in_(FLOWS), L.at >= start, L.at < end, part).group_by(L.kind, L.unit_id)
-            for part in self._unit_parts(scope)]))
         raw: dict[int | None, Counts] = {}
-        for kind, unit_id, n in rows:
+        for kind, unit_id, n in await self._sums(("kind", "unit_id"), FLOWS, start, end, scope):
             counts = raw.setdefault(unit_id, Counts())
-            setattr(counts, FLOWS[kind], getattr(counts, FLOWS[kind]) + int(n))
+            setattr(counts, FLOWS[kind], getattr(counts, FLOWS[kind]) + n)
         return raw
 
     async def _subscribers_at(self, scope: Scope, end: datetime, raw: dict) -> None:
@@ -111,10 +115,7 @@ class SqlStatistics:
                 SubscriberRow.status == SubscriberStatus.ACTIVE.value,
                 self._in_scope(SubscriberRow.unit_id, scope)).group_by(SubscriberRow.unit_id))
         at_end = {unit_id: n for unit_id, n in now}
-        later = await self._s.execute(
-            select(L.kind, L.unit_id, func.sum(L.count)).where(
-                L.kind.in_(SUBSCRIBER_CHANGE), L.at >= end, self._in_scope(L.unit_id, scope))
-            .group_by(L.kind, L.unit_id))
+        later = await self._sums(("kind", "unit_id"), SUBSCRIBER_CHANGE, end, None, scope)
         for kind, unit_id, n in later:
             at_end[unit_id] = at_end.get(unit_id, 0) - SUBSCRIBER_CHANGE[kind] * int(n)
         for unit_id, n in at_end.items():
@@ -173,10 +174,7 @@ class SqlStatistics:
                 L.kind == PUBLISHED, L.at >= start, L.at < end, self._reached(scope))
             .group_by(L.topic))
         topics = {t: TopicFigures(t, bulletins=n) for t, n in published}
-        deliveries = await self._s.execute(
-            select(L.kind, L.topic, func.sum(L.count)).where(
-                L.kind.in_(DELIVERY_KINDS), L.at >= start, L.at < end,
-                self._in_scope(L.unit_id, scope)).group_by(L.kind, L.topic))
+        deliveries = await self._sums(("kind", "topic"), DELIVERY_KINDS, start, end, scope)
         for kind, topic, n in deliveries:
             row = topics.setdefault(topic, TopicFigures(topic))
             row.delivered += int(n) if kind == "delivered" else 0
@@ -192,16 +190,25 @@ class SqlStatistics:
         return [ChannelFigures(channel, n) for channel, n in sorted(rows)]
 
     async def _months(self, scope: Scope, period: Period) -> list[MonthFigures]:
-        edges = period.month_edges()
-        months = [MonthFigures(y, m) for y, m in period.months()]
-        # One index range per month, kind and unit: cheaper than a CASE over every row.
-        parts = [select(literal(i).label("bucket"), L.kind, func.sum(L.count).label("n")).where(
-            L.kind.in_(DELIVERY_KINDS), L.at >= edges[i], L.at < edges[i + 1], part)
-            .group_by(L.kind) for i in range(len(months)) for part in self._unit_parts(scope)]
-        for bucket, kind, n in await self._s.execute(union_all(*parts)):
-            target = months[bucket]
+        start, end = period.bounds()
+        months = {ym: MonthFigures(*ym) for ym in period.months()}
+        for day, kind, n in await self._sums(("day", "kind"), DELIVERY_KINDS, start, end, scope):
+            target = months[(day.year, day.month)]
             if kind == "delivered":
-                target.delivered += int(n)
+                target.delivered += n
             else:
-                target.undelivered += int(n)
-        return months
+                target.undelivered += n
+        return list(months.values())
+
+
+def _named(found: Figures, scope: Scope, rows: list[UnitRow]) -> Figures:
+    """The area the report speaks for: the scope's unit, or for everything the directory's one
+    active top unit (several after a reorganisation: none is named)."""
+    if scope.root is not None:
+        unit = next(r for r in rows if r.id == scope.root.id)
+    else:
+        tops = [r for r in rows if r.parent_id is None and r.active]
+        unit = tops[0] if len(tops) == 1 else None
+    if unit is not None:
+        found.area_name = unit.name
+    return found

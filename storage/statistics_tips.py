@@ -2,17 +2,17 @@
 
 Everything comes from ledger events (never the tips' contents), so the figures survive the
 retention erasure of contents and follow-up links. One grouped pass makes a row of facts per
-tip; percentiles are nearest-rank, with window functions that SQLite and PostgreSQL both have.
+tip (kept in the rollup's tip_facts, storage.statistics_rollup); counts and nearest-rank
+percentiles are taken from those rows.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import (BigInteger, Integer, String, bindparam, case, cast, extract, func,
-                        literal, select, true, union_all, values)
+from sqlalchemy import (BigInteger, bindparam, case, cast, extract, func, literal, null, select,
+                        true, union_all)
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql import column
 
 from handlers.domain import EventKind
 from handlers.statistics.figures import OUTCOMES, CategoryFigures, Counts, MonthFigures
@@ -41,21 +41,32 @@ def _latest(when, value, base: int):
     return cast(extract("epoch", when), BigInteger) * base + value
 
 
-def tip_facts(start: datetime, end: datetime):
+def tip_facts(start: datetime | None = None, end: datetime | None = None, *, refs=None,
+              with_last: bool = False):
     """One row per tip or team report submitted in [start, end): its unit after moves (as of
     `end`), category, source, latest outcome, whether it was moved or escalated, and the seconds
-    to the first officer action (first take) and to closure (the last one, if reopened)."""
+    to the first officer action (first take) and to closure (the last one, if reopened).
+    Without bounds every event counts; `refs` limits it to some tips; `with_last` adds the time
+    of each tip's last event (the rollup keeps it, storage.statistics_rollup)."""
     e = LEDGER.alias("tip_events")
     submitted = e.c.kind.in_(SUBMITTED)
-    grouped = select(e.c.ref, *_per_tip(e, submitted)).where(
-        e.c.kind.in_(KINDS), e.c.at >= start, e.c.at < end).group_by(e.c.ref).having(
-        func.max(_when(submitted, 1, 0)) == 1).subquery("grouped")
+    conditions = [e.c.kind.in_(KINDS)]
+    # A few named tips are read by ref (ix_ledger_tip_refs); COALESCE keeps the planner off
+    # the period's index range, which would read every tip event of the period.
+    when = e.c.at if refs is None else func.coalesce(e.c.at, e.c.at, type_=e.c.at.type)
+    if start is not None:
+        conditions += [when >= start, when < end]
+    if refs is not None:
+        conditions.append(e.c.ref.in_(refs))
+    last = [func.max(e.c.at).label("last_at")] if with_last else []
+    grouped = select(e.c.ref, *_per_tip(e, submitted), *last).where(*conditions).group_by(
+        e.c.ref).having(func.max(_when(submitted, 1, 0)) == 1).subquery("grouped")
     g = grouped.c
     outcome = case(*[(g.outcome_key % 8 == c, name) for name, c in CODES.items()])
     return select(
         g.ref, func.coalesce(g.move_key % UNIT_BASE, g.submitted_unit).label("unit_id"),
         g.topic, g.at, g.team, g.credited, outcome.label("outcome"), g.moved, g.escalated,
-        g.first_action, g.closure).cte("facts")
+        g.first_action, g.closure, *([g.last_at] if with_last else []))
 
 
 def _when(condition, value, otherwise=None):
@@ -87,66 +98,70 @@ def _per_tip(e, submitted) -> list:
 class TipFigures:
     """The queries over one period's tip facts, limited to one scope."""
 
-    def __init__(self, session: AsyncSession, scope: Scope, start: datetime,
-                 end: datetime) -> None:
+    def __init__(self, session: AsyncSession, scope: Scope, facts) -> None:
         self._s, self._scope = session, scope
-        self.facts = tip_facts(start, end)
+        self.facts = facts.cte("facts")
 
     def _in_scope(self):
         unit = self.facts.c.unit_id
         return true() if self._scope.everything else unit.in_(self._scope.raw_ids)
 
-    async def run(self, edges: list[datetime]) -> tuple[list["GroupedTips"], dict]:
-        """The grouped tip counts and the percentiles in one statement, so the tips' facts
-        are worked out once (a CTE used twice is materialised by SQLite and PostgreSQL)."""
-        rows = await self._s.execute(union_all(self._grouped(edges), self._percentiles()))
-        grouped, found = [], {metric: {} for metric in METRICS}
-        for part, *cells in rows:
-            if part == 0:
-                grouped.append(GroupedTips(*cells[:9]))
-            else:
-                node, metric, n, median, p90 = cells[0], cells[2], cells[8], *cells[9:]
-                found[METRICS[metric]][node] = (n, median, p90)
-        return grouped, found
-
-    def _grouped(self, edges: list[datetime]):
-        """Tip counts by (unit, category, source, outcome, moved, escalated, credited, month),
-        months cut at the local month edges: a few thousand rows at most."""
-        f = self.facts
+    async def run(self, edges: list[datetime]) -> tuple[dict[str, list["GroupedTips"]], dict]:
+        """Tip counts grouped three ways (by unit, by category, by month) and each tip's
+        durations, in one statement over the facts (one row per tip, kept by the rollup);
+        the percentiles are ranked here. A year of tips barely groups over all dimensions
+        at once, and ranking in SQL cost more than reading the durations."""
+        f = self.facts.c
         inner = edges[1:-1]
-        bucket = (case(*[(f.c.at < edge, i) for i, edge in enumerate(inner)], else_=len(inner))
-                  if inner else literal(0)).label("bucket")
-        keys = (f.c.unit_id, f.c.topic, f.c.team, f.c.outcome, f.c.moved, f.c.escalated,
-                f.c.credited, bucket)
-        return select(literal(0).label("part"), *keys, func.count().label("n"),
-                      literal(None, Integer).label("median"),
-                      literal(None, Integer).label("p90")).where(self._in_scope()).group_by(*keys)
+        bucket = (case(*[(f.at < edge, i) for i, edge in enumerate(inner)], else_=len(inner))
+                  if inner else literal(0))
+        valuable = case((f.outcome == "valuable", "valuable"))
+        parts = [self._part(i, dims) for i, dims in enumerate((
+            {"unit_id": f.unit_id, "team": f.team, "outcome": f.outcome, "moved": f.moved,
+             "escalated": f.escalated, "credited": f.credited},
+            {"topic": f.topic, "team": f.team, "outcome": f.outcome},
+            {"outcome": valuable, "bucket": bucket}))]
+        timing = [f.unit_id, *[null()] * 7, literal(1), f.first_action, f.closure]
+        parts.append(select(literal(3), *timing).where(
+            self._in_scope(), (f.first_action.is_not(None)) | (f.closure.is_not(None))))
+        grouped = {key: [] for key in ("units", "categories", "months")}
+        timings = []
+        for part, *cells in await self._s.execute(union_all(*parts)):
+            if part == 3:
+                timings.append((cells[0], cells[-2], cells[-1]))
+            else:
+                grouped[("units", "categories", "months")[part]].append(
+                    GroupedTips(*cells[:7], int(cells[7] or 0), cells[8]))
+        return grouped, self._percentiles(timings)
 
-    def _percentiles(self):
-        """Per metric and node: tips measured, median and 90th percentile, in seconds, laid
-        out in the grouped rows' columns (node as unit, metric as team)."""
-        pairs = self._scope.pairs(self._scope.down)
-        down = values(column("raw", Integer), column("node", Integer), name="down").data(pairs)
-        down = down.cte("down")
-        parts = [self._ranked(down, metric) for metric in METRICS]
-        ranked = parts[0].union_all(parts[1]).subquery("ranked")
-        r = ranked.c
-        # Nearest rank: the smallest value with at least p of the values at or below it
-        # (cume_dist = k/n; k/n >= 0.9 cannot round the wrong way for n below a billion).
-        median = func.min(case((r.share >= 0.5, r.v)))
-        p90 = func.min(case((r.share >= 0.9, r.v)))
-        blank = [literal(None, String), r.metric, literal(None, String)] + [literal(0)] * 4
-        return select(literal(1), r.node, *blank, func.count(), median, p90).group_by(
-            r.metric, r.node)
+    def _part(self, index: int, dims: dict):
+        """One grouping, laid out in GroupedTips' columns (absent dimensions as NULL)."""
+        names = ("unit_id", "topic", "team", "outcome", "moved", "escalated", "credited",
+                 "bucket")
+        cells = [dims.get(name, null()) for name in names]
+        return select(literal(index), *cells, func.count(), null(), null()).where(
+            self._in_scope()).group_by(*dims.values())
 
-    def _ranked(self, down, metric: str):
-        f, value = self.facts, self.facts.c[metric]
-        return select(literal(METRICS.index(metric)).label("metric"), down.c.node,
-                      value.label("v"),
-                      func.cume_dist().over(partition_by=down.c.node, order_by=value)
-                      .label("share")).select_from(
-            f.join(down, down.c.raw == func.coalesce(f.c.unit_id, UNASSIGNED))).where(
-            value.is_not(None))
+    def _percentiles(self, timings) -> dict:
+        """Per metric and node: (tips measured, median, 90th percentile), nearest rank: the
+        smallest value with at least p of the values at or below it."""
+        down = self._scope.down
+        values: dict[str, dict[int, list[int]]] = {metric: {} for metric in METRICS}
+        for unit, *measured in timings:
+            nodes = down.get(UNASSIGNED if unit is None else unit, ())
+            for metric, value in zip(METRICS, measured):
+                if value is None:
+                    continue
+                for node in nodes:
+                    values[metric].setdefault(node, []).append(value)
+        return {metric: {node: _ranks(sorted(found)) for node, found in per_node.items()}
+                for metric, per_node in values.items()}
+
+
+def _ranks(ordered: list[int]) -> tuple[int, int, int]:
+    n = len(ordered)
+    return n, ordered[-(-n // 2) - 1], ordered[-(-n * 9 // 10) - 1]
+
 
 METRICS = ("first_action", "closure")
 

@@ -5,6 +5,7 @@ storage.broadcast_tables, storage.statistics_tables, storage.zalo_tables.
 """
 from storage import models  # noqa: F401
 from storage import broadcast_tables, statistics_tables, tip_tables, zalo_tables  # noqa: F401
+from storage import statistics_rollup  # noqa: F401
 from storage.models import Base
 
 metadata = Base.metadata

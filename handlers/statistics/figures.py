@@ -175,6 +175,7 @@ class Figures:
     months: list[MonthFigures]
     generated_at: datetime
     issuer: str | None = None           # the police unit reporting, from the directory
+    area_name: str | None = None        # the directory's top unit, for a report on everything
 
     @property
     def empty(self) -> bool:
