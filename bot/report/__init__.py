@@ -1,4 +1,4 @@
-"""The report's outputs: Markdown, XLSX, PNG charts and JSON, all from one Figures."""
+"""The report's outputs: Markdown, XLSX, PNG charts, JSON and DOCX, all from one Figures."""
 from __future__ import annotations
 
 import asyncio
@@ -9,7 +9,7 @@ from handlers.statistics.labels import Labels
 from handlers.statistics.markdown import markdown
 from handlers.statistics.narrative import narrative
 
-FORMATS = ("md", "xlsx", "png", "json")
+FORMATS = ("md", "xlsx", "png", "json", "docx")
 
 
 def render(figures: Figures, fmt: str, labels: Labels) -> bytes:
@@ -26,6 +26,10 @@ def render(figures: Figures, fmt: str, labels: Labels) -> bytes:
     if fmt == "png":
         from bot.report.charts import chart_png
         return chart_png(figures, labels)
+    if fmt == "docx":
+        from bot.report.charts import chart_png
+        from bot.report.docx import document
+        return document(figures, labels, None if figures.empty else chart_png(figures, labels))
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 

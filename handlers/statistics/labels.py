@@ -67,6 +67,12 @@ class Labels:
     def scope(self, name: str | None) -> str:
         return name or self.t("stats.scope.all")
 
+    def place(self, name: str | None) -> str:
+        """A unit's area mid-sentence: "địa bàn thị trấn Cao Thượng" (not "Thị trấn …")."""
+        if not name:
+            return self.t("stats.scope.all")
+        return self.t("stats.scope.place", name=name[:1].lower() + name[1:])
+
     def topic(self, slug: str | None) -> str:
         return self._named(slug, "topic.{}", "stats.topic.{}")
 

@@ -67,6 +67,14 @@ def _handling(figures: Figures, labels: Labels) -> str:
 
 
 def _offline(c: Counts, labels: Labels) -> str:
+    parts = offline_items(c, labels)
+    if not parts:
+        return ""
+    return labels.t("stats.narrative.offline", items="; ".join(parts))
+
+
+def offline_items(c: Counts, labels: Labels) -> list[str]:
+    """One phrase per offline category with a count ("tổ chức 2 Hội nghị …")."""
     n, parts = labels.n, []
     for slug in EVENT_CATEGORIES:
         a = c.activity(slug)
@@ -85,9 +93,7 @@ def _offline(c: Counts, labels: Labels) -> str:
         parts.append(labels.t("stats.narrative.act.mediation", count=n(mediation.count),
                               succeeded=n(mediation.succeeded),
                               share=labels.pct(mediation.succeeded, mediation.count)))
-    if not parts:
-        return ""
-    return labels.t("stats.narrative.offline", items="; ".join(parts))
+    return parts
 
 
 def _teams(c: Counts, labels: Labels) -> str:

@@ -1,0 +1,160 @@
+"""What the Word report says, section by section (the seed's section III); bot.report.docx
+lays it out. A sentence whose figures are all zero is left out."""
+from __future__ import annotations
+
+from handlers.statistics.activities import CATEGORIES
+from handlers.statistics.figures import Counts, Figures
+from handlers.statistics.labels import Labels
+from handlers.statistics.narrative import offline_items
+
+BOT, RECORDED = "bot", "recorded"
+
+
+class Sections:
+    def __init__(self, writer, figures: Figures, labels: Labels) -> None:
+        self.w, self.f, self.l = writer, figures, labels
+        self.c: Counts = figures.total.counts
+
+    def t(self, key: str, **values) -> str:
+        return self.l.t(f"stats.docx.{key}", **values)
+
+    def write(self, chart: bytes | None) -> None:
+        self._masthead()
+        self.w.heading(self.t("results"), 1)
+        self._outreach()
+        self._listening()
+        self._tips()
+        self._teams()
+        self._units()
+        if chart:
+            self.w.heading(self.t("charts"), 2)
+            self.w.picture(chart)
+        self._sources()
+
+    def _masthead(self) -> None:
+        f, l = self.f, self.l
+        police = (f.area_police or self.t("police_default")).upper()
+        when = f.generated_at
+        self.w.masthead([police, "", self.t("number")],
+                        [self.t("republic"), self.t("motto"),
+                         self.t("dated", day=f"{when.day:02d}", month=f"{when.month:02d}",
+                                year=when.year)])
+        self.w.centred(self.t("title"), bold=True)
+        self.w.centred(self.t("subtitle", period=l.period(f.period), scope=self.place()),
+                       bold=True)
+
+    def place(self) -> str:
+        return self.l.place(self.f.scope_name or self.f.area_name)
+
+    def _outreach(self) -> None:
+        """1. Công tác tuyên truyền: offline events, materials, posts, then the chatbot."""
+        self.w.heading(self.t("outreach"), 2)
+        offline = offline_items(self.c, self.l)
+        if offline:
+            self.w.paragraph(self.t("offline_intro", scope=self.place(), items="; ".join(offline)))
+        online = self._online()
+        if online:
+            self.w.paragraph(online)
+        if not offline and not online:
+            self.w.paragraph(self.t("outreach_none"))
+        rows = self._outreach_rows()
+        if rows:
+            self.w.table([self.t("col.item"), self.t("col.count"), self.t("col.detail"),
+                          self.t("col.source")], rows, [6.5, 2.5, 4, 3])
+
+    def _online(self) -> str:
+        f, c, n = self.f, self.c, self.l.n
+        if not (f.total.bulletins or c.attempted):
+            return ""
+        text = self.t("online", bulletins=n(f.total.bulletins), delivered=n(c.delivered),
+                      attempted=n(c.attempted), share=self.l.pct(c.delivered, c.attempted))
+        channels = [self.t("per_channel", channel=self.l.channel(ch.channel), n=n(ch.bulletins))
+                    for ch in f.channels if ch.bulletins]
+        if len(channels) > 1:
+            text += " " + self.t("channels", items=", ".join(channels))
+        if c.subscribers_end:
+            text += " " + self.t("subscribers", n=n(c.subscribers_end))
+        return text
+
+    def _outreach_rows(self) -> list[list]:
+        rows, c, l = [], self.c, self.l
+        if self.f.total.bulletins or c.attempted:
+            rows.append([self.t("row.bulletins"), self.f.total.bulletins,
+                         self.t("detail.delivered", n=l.n(c.delivered),
+                                share=l.pct(c.delivered, c.attempted)), self.t(f"source.{BOT}")])
+        for category in CATEGORIES:
+            if category.slug == "listening_session":
+                continue
+            a = c.activity(category.slug)
+            if a.count:
+                rows.append([l.activity(category.slug), a.count, self._extra(category, a),
+                             self.t(f"source.{RECORDED}")])
+        return rows
+
+    def _extra(self, category, a) -> str:
+        l = self.l
+        if category.extra == "attendance" and a.attendance:
+            return self.t("detail.attendance", n=l.n(a.attendance))
+        if category.extra == "aired":
+            return self.t("detail.aired", n=l.n(a.aired))
+        if category.extra == "succeeded":
+            return self.t("detail.succeeded", n=l.n(a.succeeded), share=l.pct(a.succeeded,
+                                                                                a.count))
+        return ""
+
+    def _listening(self) -> None:
+        a = self.c.activity("listening_session")
+        if not a.count:
+            return
+        self.w.heading(self.t("listening"), 2)
+        key = "listening_text_attendance" if a.attendance else "listening_text"
+        self.w.paragraph(self.t(key, count=self.l.n(a.count), attendance=self.l.n(a.attendance)))
+
+    def _tips(self) -> None:
+        c, n, l = self.c, self.l.n, self.l
+        self.w.heading(self.t("tips"), 2)
+        if not c.tips:
+            self.w.paragraph(self.t("tips_none"))
+            return
+        text = self.t("tips_text", tips=n(c.tips), residents=n(c.tips_residents),
+                      valuable=n(c.valuable), share=l.pct(c.valuable, c.tips))
+        if c.tips_team:
+            text += " " + self.t("tips_team", n=n(c.tips_team))
+        if c.tips_moved or c.tips_escalated:
+            text += " " + self.t("tips_moved", moved=n(c.tips_moved),
+                                 escalated=n(c.tips_escalated))
+        self.w.paragraph(text)
+        rows = [[l.category(g.category), g.tips, g.residents, g.team, g.valuable,
+                 l.pct(g.valuable, g.tips)] for g in self.f.categories]
+        rows.append([self.t("total"), c.tips, c.tips_residents, c.tips_team, c.valuable,
+                     l.pct(c.valuable, c.tips)])
+        self.w.table([self.t("col.category"), self.t("col.tips"), self.t("col.residents"),
+                      self.t("col.team"), self.t("col.valuable"), self.t("col.share")], rows,
+                     [5, 2, 2.5, 2.5, 2, 2])
+
+    def _teams(self) -> None:
+        c, n = self.c, self.l.n
+        self.w.heading(self.t("teams"), 2)
+        if not (c.teams or c.team_members):
+            self.w.paragraph(self.t("teams_none"))
+            return
+        text = self.t("teams_text", scope=self.place(), teams=n(c.teams),
+                      members=n(c.team_members))
+        if c.team_reports:
+            text += " " + self.t("team_reports", n=n(c.team_reports))
+        self.w.paragraph(text)
+
+    def _units(self) -> None:
+        units = [u for u in self.f.units if u.depth > 0] or self.f.units
+        if len(units) < 2:
+            return
+        self.w.heading(self.t("units"), 2)
+        rows = [[u.name, u.bulletins, u.counts.delivered, u.counts.tips, u.counts.valuable,
+                 u.counts.teams, u.counts.team_members] for u in units]
+        self.w.table([self.t("col.unit"), self.t("col.bulletins"), self.t("col.delivered"),
+                      self.t("col.tips"), self.t("col.valuable"), self.t("col.teams"),
+                      self.t("col.members")], rows, [4.5, 1.8, 2.2, 1.8, 1.9, 1.8, 2])
+
+    def _sources(self) -> None:
+        self.w.heading(self.t("sources"), 2)
+        self.w.paragraph(self.t("sources_text"), italic=True)
