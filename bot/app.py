@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.broadcasting.context import broadcast_context
 from bot.datafiles import load_bulletins, load_catalog, load_directory, load_topics
-from bot.report import chart
+from bot.report import chart, report_file
 from broadcasts.feature import broadcast_feature
 from broadcasts.flow import BroadcastContext
 from config.settings import Settings
@@ -53,7 +53,7 @@ def build_app(settings: Settings) -> App:
     broadcasting = broadcast_context(settings)
     features = [tips_feature(sealer, rules, broadcasting.links.start_link),
                 broadcast_feature(broadcasting),
-                statistics_feature(chart=chart)]
+                statistics_feature(chart=chart, report_file=report_file)]
     dialogue = build_dialogue(uow, catalog, extra=features)
     return App(settings=settings, engine=engine, uow=uow, catalog=catalog, dialogue=dialogue,
                presence=Presence(uow), sealer=sealer, rules=rules,

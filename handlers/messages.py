@@ -53,6 +53,14 @@ class Button:
 
 
 @dataclass(frozen=True)
+class Document:
+    """A file the bot makes and sends (a report): its bytes and the name the person sees."""
+
+    data: bytes
+    filename: str
+
+
+@dataclass(frozen=True)
 class Message:
     """One message to show; buttons are inline choices, menu is the persistent main menu."""
 
@@ -62,6 +70,7 @@ class Message:
     attachments: tuple[Attachment, ...] = ()   # sent as copies before the text
     protect: bool = False                      # no forwarding or saving (tip material)
     image: bytes | None = None                 # a PNG (a chart) shown with the text as caption
+    document: Document | None = None           # a file sent with the text as caption
 
     def numbered(self) -> list[Button]:
         """Buttons in the order their numbers are shown (1, 2, 3 ...)."""

@@ -43,3 +43,9 @@ async def chart(figures: Figures, labels: Labels) -> bytes | None:
     """The chart for chat: drawn off the event loop; matplotlib is loaded on first use."""
     from bot.report.charts import chart_png
     return await asyncio.to_thread(chart_png, figures, labels)
+
+
+async def report_file(figures: Figures, labels: Labels, fmt: str) -> tuple[bytes, str]:
+    """A report file for chat ("docx" or "xlsx"), made off the event loop."""
+    body = await asyncio.to_thread(render, figures, fmt, labels)
+    return body, default_name(figures, fmt)

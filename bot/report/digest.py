@@ -5,7 +5,7 @@ import logging
 from datetime import datetime
 
 from handlers.domain import Role
-from handlers.messages import Message
+from handlers.messages import Document, Message
 from handlers.statistics.labels import Labels
 from handlers.statistics.narrative import summary
 from handlers.statistics.period import local_today, named
@@ -26,8 +26,9 @@ async def digest_targets(app) -> list[str]:
     return [target.split(":", 1)[1].strip() for target in setting.split(",") if target.strip()]
 
 
-async def digest_message(app, now: datetime | None = None) -> Message:
-    from bot.report import chart
+async def digest_messages(app, now: datetime | None = None) -> list[Message]:
+    """The summary with its chart, then the report as Word and Excel files."""
+    from bot.report import chart, report_file
 
     labels = Labels(app.catalog)
     period = named("last_month", local_today(now))
@@ -35,7 +36,13 @@ async def digest_message(app, now: datetime | None = None) -> Message:
         figures = await uow.statistics.figures(period, None)
     text = "\n".join([labels.t("stats.digest.title", period=labels.period(period)),
                       summary(figures, labels)])
-    return Message(text=text, image=await chart(figures, labels))
+    messages = [Message(text=text, image=await chart(figures, labels))]
+    for fmt in ("docx", "xlsx"):
+        body, name = await report_file(figures, labels, fmt)
+        messages.append(Message(text=labels.t(f"stats.files.caption.{fmt}",
+                                              period=labels.period(period)),
+                                document=Document(body, name)))
+    return messages
 
 
 async def send_digest(app, bot=None, now: datetime | None = None) -> int:
@@ -48,8 +55,9 @@ async def send_digest(app, bot=None, now: datetime | None = None) -> int:
     from telegram.error import TelegramError
 
     from bot.telegram.channel import send_with_image
+    from bot.telegram.documents import send_with_document
 
-    message = await digest_message(app, now)
+    messages = await digest_messages(app, now)
     root = app.settings.telegram_api_url
     bot = bot or Bot(app.settings.telegram_token.get_secret_value(), base_url=f"{root}/bot",
                      base_file_url=f"{root}/file/bot")
@@ -57,7 +65,9 @@ async def send_digest(app, bot=None, now: datetime | None = None) -> int:
     async with bot:
         for chat_id in targets:
             try:
-                await send_with_image(bot, chat_id, message)
+                for message in messages:
+                    send = send_with_document if message.document else send_with_image
+                    await send(bot, chat_id, message)
                 sent += 1
             except TelegramError as error:       # one unreachable chat must not stop the rest
                 log.warning("digest not delivered", extra={"error": str(error)[:200]})

@@ -33,7 +33,7 @@ class Sections:
 
     def _masthead(self) -> None:
         f, l = self.f, self.l
-        police = (f.area_police or self.t("police_default")).upper()
+        police = (f.issuer or self.t("police_default")).upper()
         when = f.generated_at
         self.w.masthead([police, "", self.t("number")],
                         [self.t("republic"), self.t("motto"),

@@ -13,6 +13,7 @@ from telegram.ext import (Application, ApplicationBuilder, ApplicationHandlerSto
 
 from bot.telegram.commands import after_reply
 from bot.telegram.concurrency import PerChatUpdates
+from bot.telegram.documents import send_with_document
 from bot.telegram.media import TEXT_LIMIT, send_message
 from bot.telegram.translate import CHANNEL, markup, to_inbound
 from bot.turns import Turns
@@ -97,13 +98,15 @@ class TelegramAdapter:
         messages = list(reply.messages)
         query_message = update.callback_query.message if update.callback_query else None
         if reply.edit and messages and query_message and not messages[0].menu \
-                and not messages[0].attachments and not messages[0].image:
+                and not messages[0].attachments and not messages[0].image \
+                and not messages[0].document:
             if await _edit(query_message, messages[0]):
                 messages = messages[1:]
         chat_id = update.effective_chat.id
         try:
             for message in messages:
-                send = send_with_image if message.image else send_message
+                send = send_with_document if message.document \
+                    else send_with_image if message.image else send_message
                 await send(context.bot, chat_id, message)
             await after_reply(context.bot, chat_id, reply, self._turns.catalog)
         except Forbidden:

@@ -8,6 +8,7 @@ from datetime import datetime
 from handlers.dialogue import Turn, option
 from handlers.messages import Message
 from handlers.statistics.access import leave, may_see, staff
+from handlers.statistics.chat_files import remember
 from handlers.statistics.labels import Labels
 from handlers.statistics.narrative import summary
 from handlers.statistics.period import Period, PeriodError, local_today, named, parse_range
@@ -67,7 +68,8 @@ class StatsReport:
         labels = Labels(turn.catalog, turn.lang)
         image = await self.chart(figures, labels) if self.chart and not figures.empty else None
         turn.reply.messages.append(Message(text=summary(figures, labels), image=image))
-        await leave(turn)
+        remember(turn, slug, period)
+        await turn.show()
 
 
 async def _scope_name(turn: Turn, slug: str | None) -> str:

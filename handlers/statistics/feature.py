@@ -11,7 +11,8 @@ from handlers.statistics.chat_record import (CategoryScreen, ConfirmScreen, Coun
                                              DateScreen, ExtraScreen, NoteScreen, Recorder)
 from handlers.statistics.chat_stats import PeriodScreen, RangeScreen, StatsReport
 from handlers.statistics.chat_units import UnitPickScreen
-from handlers.statistics.ports import Chart
+from handlers.statistics.chat_files import FilesScreen
+from handlers.statistics.ports import Chart, ReportFile
 
 
 def is_staff(turn: Turn) -> bool:
@@ -19,12 +20,14 @@ def is_staff(turn: Turn) -> bool:
 
 
 def statistics_feature(chart: Chart | None = None,
-                       clock: Callable[[], datetime] | None = None) -> Feature:
-    """`chart` renders the PNG shown with a summary; `clock` fixes "today" in tests."""
+                       clock: Callable[[], datetime] | None = None,
+                       report_file: ReportFile | None = None) -> Feature:
+    """`chart` renders the PNG shown with a summary, `report_file` the Word and Excel files
+    offered after it; `clock` fixes "today" in tests."""
     report = StatsReport(chart, clock)
     recorder = Recorder(report.today)
     picker = UnitPickScreen({"stats": report.pick_unit, "act": recorder.pick_unit})
-    screens = [picker, PeriodScreen(report), RangeScreen(report),
+    screens = [picker, PeriodScreen(report), RangeScreen(report), FilesScreen(report_file),
                *(cls(recorder) for cls in (CategoryScreen, DateScreen, CountScreen, ExtraScreen,
                                            NoteScreen, ConfirmScreen))]
     return Feature(

@@ -32,3 +32,6 @@ class ActivityRepository(Protocol):
 
 # Renders the report's charts as one PNG; None when there is nothing to draw.
 Chart = Callable[[Figures, Labels], Awaitable[bytes | None]]
+
+# Renders the report as a file ("docx" or "xlsx"): its bytes and a file name.
+ReportFile = Callable[[Figures, Labels, str], Awaitable[tuple[bytes, str]]]

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from bot.report import chart
+from bot.report import chart, report_file
 from handlers.domain import Member, Role
 from handlers.screens import build_dialogue
 from handlers.statistics.feature import statistics_feature
@@ -23,7 +23,8 @@ NOW = datetime(2025, 7, 15, 3, tzinfo=timezone.utc)       # 10:00 on 15 July 202
 def talk(app):
     """People talking to a dialogue whose "today" is 15 July 2025."""
     dialogue = build_dialogue(app.uow, app.catalog,
-                              extra=[statistics_feature(chart=chart, clock=lambda: NOW)])
+                              extra=[statistics_feature(chart=chart, clock=lambda: NOW,
+                                                         report_file=report_file)])
     stage = SimpleNamespace(dialogue=dialogue)
     return lambda user_id: Resident(stage, user_id=user_id)
 
@@ -72,6 +73,14 @@ async def test_an_officer_gets_their_units_summary_and_a_chart(app, talk, known_
     assert "⏱ Tiếp nhận xử lý: trung vị 10 phút, 90% trong vòng 10 phút" in summary.text
     image = Image.open(io.BytesIO(summary.image))
     assert image.format == "PNG" and image.size == (1200, 800)
+    assert officer.labels() == ["📄 Tải báo cáo (Word)", "📊 Excel", "✔️ Xong"]
+    # A channel without files (console, Zalo) says how to get the file instead.
+    await officer.type("1")
+    assert "Kênh này chưa gửi được tệp" in officer.texts()
+    assert ("python -m bot report --from 2025-06-01 --to 2025-06-30 --unit cao-thuong "
+            "--format docx") in officer.texts()
+    assert not any(m.document for m in officer.last.messages)
+    await officer.type("3")
     assert officer.screen().menu and "📊 Thống kê" in str(officer.screen().menu)
 
 

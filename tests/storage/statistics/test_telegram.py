@@ -6,6 +6,8 @@ import io
 from datetime import datetime, timezone
 
 import pytest
+from docx import Document
+from openpyxl import load_workbook
 from PIL import Image
 
 from bot.app import build_app
@@ -68,7 +70,38 @@ async def test_an_officer_gets_the_summary_as_a_chart_with_its_caption(app, data
         assert "📥 Tin báo: 1" in photo.text
         image = png(api.file_bytes(photo.photo))
         assert image.size == (1200, 800)
-        await api.wait_for(OFFICER, has("Bạn cần gì?"), since=since)
+        await api.wait_for(OFFICER, has("tải báo cáo này thành tệp"), since=since)
+
+
+async def test_the_report_comes_as_word_and_excel_documents(app, database_url, api):
+    await officer_with_a_busy_month(app)
+    async with running_bot(database_url, api):
+        api.user_sends(OFFICER, "/start")
+        since = api.mark()
+        api.user_sends(OFFICER, "/thongke")
+        prompt = await api.wait_for(OFFICER, has("Đồng chí chọn kỳ báo cáo"), since=since)
+        since = api.mark()
+        api.user_presses(OFFICER, prompt.message_id, button(prompt, "Tháng này"))
+        offer = await api.wait_for(OFFICER, has("tải báo cáo này thành tệp"), since=since,
+                                   timeout=20)
+        since = api.mark()
+        api.user_presses(OFFICER, offer.message_id, button(offer, "📄 Tải báo cáo (Word)"))
+        word = await api.wait_for(OFFICER, lambda m: m.kind == "document", since=since,
+                                  timeout=20)
+        since = api.mark()
+        api.user_presses(OFFICER, offer.message_id, button(offer, "📊 Excel"))
+        excel = await api.wait_for(OFFICER, lambda m: m.kind == "document", since=since,
+                                   timeout=20)
+        since = api.mark()
+        api.user_presses(OFFICER, offer.message_id, button(offer, "✔️ Xong"))
+        await api.wait_for(OFFICER, has("cần gì?"), since=since)
+    assert word.method == "sendDocument" and word.text.startswith("📄 Báo cáo tháng ")
+    document = Document(io.BytesIO(api.file_bytes(word.document)))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "trên địa bàn thị trấn Cao Thượng" in text
+    assert "phát tới 12 lượt người nhận (đạt 92,3% trong 13 lượt gửi)" in text
+    book = load_workbook(io.BytesIO(api.file_bytes(excel.document)))
+    assert book.sheetnames[0] == "Tổng hợp"
 
 
 async def test_a_resident_on_telegram_is_refused(app, database_url, api):
@@ -108,7 +141,11 @@ async def test_the_monthly_digest_reaches_the_commands_group(app, database_url, 
         assert await send_digest(digest_app, now=now) == 1
     finally:
         await digest_app.close()
-    photo = api.messages_to(GROUP)[-1]
+    photo, word, excel = api.messages_to(GROUP)[-3:]
+    assert (word.kind, excel.kind) == ("document", "document")
+    assert word.text == "📄 Báo cáo tháng 7/2025 (Word)"
+    assert Document(io.BytesIO(api.file_bytes(word.document))).tables
+    assert load_workbook(io.BytesIO(api.file_bytes(excel.document))).sheetnames
     assert photo.kind == "photo"
     assert photo.text.startswith("🗓 Báo cáo tháng tự động: tháng 7/2025")
     assert "📥 Tin báo: 3, có giá trị 1 (33,3%)" in photo.text
