@@ -12,8 +12,11 @@ from handlers.statistics.narrative import narrative
 FORMATS = ("md", "xlsx", "png", "json", "docx")
 
 
-def render(figures: Figures, fmt: str, labels: Labels) -> bytes:
-    """The report in `fmt`; an empty period still gives a complete "no activity" report."""
+def render(figures: Figures, fmt: str, labels: Labels, dpi: int | None = None) -> bytes:
+    """The report in `fmt`; an empty period still gives a complete "no activity" report.
+    `dpi` sets the charts' resolution (PNG and DOCX; 300 for print)."""
+    if fmt in ("png", "docx"):
+        return _pictured(figures, fmt, labels, dpi)
     if fmt == "md":
         return markdown(figures, labels).encode("utf-8")
     if fmt == "json":
@@ -23,14 +26,16 @@ def render(figures: Figures, fmt: str, labels: Labels) -> bytes:
     if fmt == "xlsx":
         from bot.report.xlsx import workbook
         return workbook(figures, labels)
-    if fmt == "png":
-        from bot.report.charts import chart_png
-        return chart_png(figures, labels)
-    if fmt == "docx":
-        from bot.report.charts import chart_png
-        from bot.report.docx import document
-        return document(figures, labels, None if figures.empty else chart_png(figures, labels))
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+
+
+def _pictured(figures: Figures, fmt: str, labels: Labels, dpi: int | None) -> bytes:
+    from bot.report.charts import DPI, chart_png
+    if fmt == "png":
+        return chart_png(figures, labels, dpi or DPI)
+    from bot.report.docx import document
+    picture = None if figures.empty else chart_png(figures, labels, dpi or DPI)
+    return document(figures, labels, picture)
 
 
 def default_name(figures: Figures, fmt: str) -> str:

@@ -33,6 +33,8 @@ def _report_arguments(commands) -> None:
     report.add_argument("--format", choices=FORMATS, default="md")
     report.add_argument("--out", type=Path, help="file to write (md and json: default stdout)")
     report.add_argument("--lang", choices=["vi", "en"], help="default: BOT_DEFAULT_LANGUAGE")
+    report.add_argument("--dpi", type=int, choices=[100, 150, 200, 300],
+                        help="chart resolution for png and docx (default 100; 300 to print)")
 
 
 def _activity_arguments(commands) -> None:
@@ -92,7 +94,7 @@ async def _report(app, args, labels: Labels) -> None:
     period = _period(args, local_today())
     async with app.uow() as uow:
         figures = await uow.statistics.figures(period, args.unit)
-    body = render(figures, args.format, labels)
+    body = render(figures, args.format, labels, args.dpi)
     if args.out is None and args.format in ("md", "json"):
         sys.stdout.write(body.decode("utf-8"))
         return

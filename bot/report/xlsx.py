@@ -9,7 +9,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from handlers.statistics.figures import Figures
-from handlers.statistics.labels import Labels
+from handlers.statistics.labels import Labels, Share
 from handlers.statistics.narrative import narrative
 from handlers.statistics.tables import Table, report_tables
 
@@ -32,6 +32,7 @@ def workbook(figures: Figures, labels: Labels) -> bytes:
         for index, key in enumerate(keys):
             row = _write(sheet, tables[key], row, freeze=index == 0) + 1
         _widths(sheet, (1, 2) if sheet_key == "summary" else ())
+        _print_setup(sheet)
         if sheet_key == "summary":
             _narrative(sheet, figures, labels, row)
     out = io.BytesIO()
@@ -70,15 +71,27 @@ def _write(sheet: Worksheet, table: Table, row: int, *, freeze: bool) -> int:
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     if freeze:
         sheet.freeze_panes = sheet.cell(row=row + 1, column=1)
+        sheet.print_title_rows = f"{row}:{row}"       # the header row on every printed page
     for index, values in enumerate(table.rows):
         row += 1
         for column, value in enumerate(values, start=1):
             cell = sheet.cell(row=row, column=column, value=None if value == "" else value)
             if isinstance(value, int):
                 cell.number_format = "#,##0"
+            elif isinstance(value, Share):
+                cell.value, cell.number_format = value.ratio, "0.0%"
         if table.indents:
             sheet.cell(row=row, column=1).alignment = Alignment(indent=table.indents[index] * 2)
     return row + 1
+
+
+def _print_setup(sheet: Worksheet) -> None:
+    """A4, as wide as the page (as many pages down as needed); wide tables lie landscape."""
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape" if sheet.max_column > 6 else "portrait"
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.horizontalCentered = True
 
 
 def _widths(sheet: Worksheet, skip: tuple[int, ...]) -> None:

@@ -10,6 +10,17 @@ from handlers.statistics.period import VIETNAM, Period
 MINUTE, HOUR, DAY = 60, 3600, 86400
 
 
+class Share(str):
+    """A share as the report writes it ("80,5%") that still knows its ratio (0.805...)."""
+
+    ratio: float
+
+    def __new__(cls, shown: str, ratio: float) -> "Share":
+        made = super().__new__(cls, shown)
+        made.ratio = ratio
+        return made
+
+
 class Labels:
     """`t` plus the report's formats (numbers, shares, dates, durations) in one language."""
 
@@ -29,6 +40,11 @@ class Labels:
 
     def pct(self, part: int, whole: int) -> str:
         return self.style.percent(part, whole) or "—"
+
+    def share(self, part: int, whole: int) -> str:
+        """pct, remembering the ratio: a spreadsheet writes it as a number in percent format."""
+        shown = self.style.percent(part, whole)
+        return Share(shown, part / whole) if shown else "—"
 
     def day(self, day: date) -> str:
         return self.t("stats.format.date", day=f"{day.day:02d}", month=f"{day.month:02d}",

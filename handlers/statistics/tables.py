@@ -34,14 +34,14 @@ def summary_table(figures: Figures, labels: Labels) -> Table:
     total, c, d = figures.total, figures.total.counts, figures.total.durations
     values: list[tuple[str, Cell]] = [
         ("bulletins", total.bulletins), ("attempted", c.attempted), ("delivered", c.delivered),
-        ("delivery_share", labels.pct(c.delivered, c.attempted)),
+        ("delivery_share", labels.share(c.delivered, c.attempted)),
         ("delivery_failed", c.delivery_failed), ("delivery_blocked", c.delivery_blocked),
         ("delivery_expired", c.delivery_expired),
         ("delivery_out_of_reach", c.delivery_out_of_reach),
         ("subscribers_end", c.subscribers_end), ("new_subscribers", c.new_subscribers),
         ("returned_subscribers", c.returned_subscribers), ("left", c.left), ("views", c.views),
         ("tips", c.tips), ("tips_residents", c.tips_residents), ("tips_team", c.tips_team),
-        ("valuable", c.valuable), ("valuable_share", labels.pct(c.valuable, c.tips)),
+        ("valuable", c.valuable), ("valuable_share", labels.share(c.valuable, c.tips)),
         ("not_valuable", c.not_valuable), ("duplicate", c.duplicate), ("spam", c.spam),
         ("pending", c.pending), ("tips_moved", c.tips_moved),
         ("tips_escalated", c.tips_escalated), ("tips_credited", c.tips_credited),

@@ -81,7 +81,9 @@ async def test_xlsx_sheets_headers_frozen_rows_and_figures(app, known_ledger, la
     values = {r[0]: r[1] for r in summary.iter_rows(min_row=5, values_only=True) if r[0]}
     assert values["Bản tin cảnh báo, tuyên truyền đã đăng tải"] == 4
     assert values["Lượt người nhận đã nhận được"] == 20
-    assert values["Tỷ lệ tin có giá trị"] == "42,9%"
+    assert values["Tỷ lệ tin có giá trị"] == pytest.approx(3 / 7)      # a number, shown as %
+    share = next(c for c in summary["B"] if c.value == pytest.approx(3 / 7))
+    assert share.number_format == "0.0%"
     assert values["Thời gian giải quyết xong (90% số tin)"] == "1 ngày"
     assert any(str(v).startswith("Trong kỳ (từ ngày") for v in values)
     units = book["Theo đơn vị"]
@@ -94,6 +96,11 @@ async def test_xlsx_sheets_headers_frozen_rows_and_figures(app, known_ledger, la
     offline = {r[0]: r for r in book["Hoạt động trực tiếp"].iter_rows(min_row=2,
                                                                       values_only=True)}
     assert offline["Hòa giải vụ việc"] == ("Hòa giải vụ việc", 1, 5, None, None, 4)
+    for sheet in book.worksheets:                  # prints on A4, as wide as the page
+        assert int(sheet.page_setup.paperSize) == 9                    # A4
+        assert sheet.page_setup.fitToWidth == 1 and sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert summary.print_title_rows == "$4:$4" and units.print_title_rows == "$1:$1"
+    assert units.page_setup.orientation == "landscape"
     topics = list(book["Theo chủ đề"].iter_rows(values_only=True))
     assert topics[0] == ("Chủ đề", "Bản tin đăng tải", "Lượt gửi", "Lượt người nhận")
     assert ("Telegram", 4) in [r[:2] for r in topics]

@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from handlers.statistics.period import Period
 from storage.statistics_rollup import DailyCountRow, TipFactRow, refresh_rollup, watermark
-from tests.statistics import ledger as known
-from tests.statistics.conftest import figures, known_ledger  # noqa: F401 (fixture)
+from tests.storage.statistics import ledger as known
+from tests.storage.statistics.conftest import figures
 
 PERIODS = [known.PERIOD, known.JUNE, Period(date(2025, 7, 1), date(2025, 7, 31)),
            Period(date(2025, 1, 1), date(2025, 12, 31)),

@@ -11,7 +11,7 @@ from docx.shared import Pt
 from bot.report import render
 from handlers.statistics.labels import Labels
 from handlers.statistics.period import Period
-from tests.statistics.conftest import figures, known_ledger  # noqa: F401 (fixture)
+from tests.storage.statistics.conftest import figures
 
 
 @pytest.fixture
