@@ -25,7 +25,10 @@ class MainScreen:
     step = "main"
 
     async def render(self, turn: Turn) -> Message:
-        return Message(text=turn.t("main.prompt"), menu=main_menu(turn))
+        # Officers are greeted "Chào đồng chí": the prompt keeps addressing them that way.
+        staff = turn.member is not None and turn.member.role.is_staff
+        return Message(text=turn.t("main.prompt_staff" if staff else "main.prompt"),
+                       menu=main_menu(turn))
 
     async def choose(self, turn: Turn, key: str) -> None:  # pragma: no cover - no buttons here
         return None

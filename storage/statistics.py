@@ -30,7 +30,7 @@ FLOWS = {"delivered": "delivered", "delivery_failed": "delivery_failed",
          "delivery_blocked": "delivery_blocked", "delivery_expired": "delivery_expired",
          "delivery_out_of_reach": "delivery_out_of_reach", "subscribed": "new_subscribers",
          "resubscribed": "returned_subscribers", "unsubscribed": "unsubscribed",
-         "blocked": "blocked_bot", "bulletin_viewed": "views",
+         "blocked": "blocked_bot", "bulletin_viewed": "views", "bulletin_read": "zalo_reads",
          "team_report_submitted": "team_reports"}
 SUBSCRIBER_CHANGE = {"subscribed": 1, "resubscribed": 1, "unsubscribed": -1, "blocked": -1,
                      # a reorganisation moving residents to the merged commune
@@ -183,11 +183,19 @@ class SqlStatistics:
 
     async def _channels(self, scope: Scope, start: datetime,
                         end: datetime) -> list[ChannelFigures]:
+        """Per channel: bulletins published on it (a bulletin for every channel has none) and
+        the deliveries, which always carry the channel they went out on."""
         rows = await self._s.execute(
             select(L.channel, func.count(distinct(self._bulletin_key()))).where(
                 L.kind == PUBLISHED, L.at >= start, L.at < end, self._reached(scope))
             .group_by(L.channel))
-        return [ChannelFigures(channel, n) for channel, n in sorted(rows)]
+        found = {channel: ChannelFigures(channel, n) for channel, n in rows}
+        for kind, channel, n in await self._sums(("kind", "channel"), DELIVERY_KINDS[:3],
+                                                 start, end, scope):
+            row = found.setdefault(channel, ChannelFigures(channel))
+            row.delivered += n if kind == "delivered" else 0
+            row.attempted += n
+        return [found[channel] for channel in sorted(found)]
 
     async def _months(self, scope: Scope, period: Period) -> list[MonthFigures]:
         start, end = period.bounds()

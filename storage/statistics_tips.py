@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import (BigInteger, bindparam, case, cast, extract, func, literal, null, select,
-                        true, union_all)
+from sqlalchemy import (BigInteger, Integer, String, bindparam, case, cast, extract, func,
+                        literal, null, select, true, union_all)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.domain import EventKind
@@ -121,7 +121,8 @@ class TipFigures:
              "escalated": f.escalated, "credited": f.credited},
             {"topic": f.topic, "team": f.team, "outcome": f.outcome},
             {"outcome": valuable, "bucket": bucket}))]
-        timing = [f.unit_id, *[null()] * 7, literal(1), f.first_action, f.closure]
+        timing = [f.unit_id, *[_none(name) for name in GROUP_COLUMNS[1:]], literal(1),
+                  f.first_action, f.closure]
         parts.append(select(literal(3), *timing).where(
             self._in_scope(), (f.first_action.is_not(None)) | (f.closure.is_not(None))))
         grouped = {key: [] for key in ("units", "categories", "months")}
@@ -136,10 +137,8 @@ class TipFigures:
 
     def _part(self, index: int, dims: dict):
         """One grouping, laid out in GroupedTips' columns (absent dimensions as NULL)."""
-        names = ("unit_id", "topic", "team", "outcome", "moved", "escalated", "credited",
-                 "bucket")
-        cells = [dims.get(name, null()) for name in names]
-        return select(literal(index), *cells, func.count(), null(), null()).where(
+        cells = [dims.get(name, _none(name)) for name in GROUP_COLUMNS]
+        return select(literal(index), *cells, func.count(), _none("n"), _none("n")).where(
             self._in_scope()).group_by(*dims.values())
 
     def _percentiles(self, timings) -> dict:
@@ -156,6 +155,15 @@ class TipFigures:
                     values[metric].setdefault(node, []).append(value)
         return {metric: {node: _ranks(sorted(found)) for node, found in per_node.items()}
                 for metric, per_node in values.items()}
+
+
+GROUP_COLUMNS = ("unit_id", "topic", "team", "outcome", "moved", "escalated", "credited",
+                 "bucket")
+
+
+def _none(name: str):
+    """A typed NULL: PostgreSQL must match each UNION column's type across the parts."""
+    return cast(null(), String if name in ("topic", "outcome") else Integer)
 
 
 def _ranks(ordered: list[int]) -> tuple[int, int, int]:

@@ -77,7 +77,7 @@ async def handle(app, args: argparse.Namespace) -> None:
         else:
             await _correct(app, args, labels)
     except (PeriodError, ActivityError) as error:
-        sys.exit(labels.t(error.key, **error.values))
+        sys.exit(labels.explain(error))
     except UnknownUnit as error:
         sys.exit(labels.t("stats.unit.unknown", unit=str(error)))
 

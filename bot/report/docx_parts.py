@@ -55,6 +55,7 @@ class Sections:
         online = self._online()
         if online:
             self.w.paragraph(online)
+            self._channels()
         if not offline and not online:
             self.w.paragraph(self.t("outreach_none"))
         rows = self._outreach_rows()
@@ -68,13 +69,22 @@ class Sections:
             return ""
         text = self.t("online", bulletins=n(f.total.bulletins), delivered=n(c.delivered),
                       attempted=n(c.attempted), share=self.l.pct(c.delivered, c.attempted))
-        channels = [self.t("per_channel", channel=self.l.channel(ch.channel), n=n(ch.bulletins))
-                    for ch in f.channels if ch.bulletins]
-        if len(channels) > 1:
-            text += " " + self.t("channels", items=", ".join(channels))
+        if c.zalo_reads:
+            text += " " + self.t("zalo_reads", n=n(c.zalo_reads))
         if c.subscribers_end:
             text += " " + self.t("subscribers", n=n(c.subscribers_end))
         return text
+
+    def _channels(self) -> None:
+        """Bulletins and deliveries per channel (Telegram, Zalo OA, Zalo Bot)."""
+        rows = [[self.l.channel(ch.channel), ch.bulletins, ch.attempted, ch.delivered,
+                 self.l.pct(ch.delivered, ch.attempted)]
+                for ch in self.f.channels if ch.bulletins or ch.attempted]
+        if len(rows) < 2:
+            return
+        self.w.paragraph(self.t("channels"))
+        self.w.table([self.t("col.channel"), self.t("col.bulletins"), self.t("col.attempted"),
+                      self.t("col.delivered"), self.t("col.share")], rows, [4, 2.5, 3, 3, 2.5])
 
     def _outreach_rows(self) -> list[list]:
         rows, c, l = [], self.c, self.l

@@ -57,7 +57,7 @@ class Recorder:
         await turn.show()
 
     async def refuse(self, turn: Turn, error: ActivityError | PeriodError) -> None:
-        turn.say(turn.t(error.key, **error.values))
+        turn.say(Labels(turn.catalog, turn.lang).explain(error))
         await turn.show()
 
     async def save(self, turn: Turn) -> None:
@@ -73,7 +73,8 @@ class Recorder:
             activity = await record_activity(turn.uow, entry, f"member:{staff(turn).id}",
                                              self.today())
         except ActivityError as error:
-            await leave(turn, error.key, **error.values)
+            turn.say(Labels(turn.catalog, turn.lang).explain(error))
+            await leave(turn)
             return
         await leave(turn, "stats.act.saved", record=activity.record_id)
 

@@ -43,6 +43,7 @@ class Counts:
     unsubscribed: int = 0
     blocked_bot: int = 0
     views: int = 0
+    zalo_reads: int = 0       # bulletins seen on Zalo (read receipts; no other channel has them)
     tips: int = 0
     tips_residents: int = 0
     tips_team: int = 0
@@ -128,8 +129,12 @@ class TopicFigures:
 
 @dataclass
 class ChannelFigures:
+    """Bulletins and deliveries of one channel (telegram, zalo_oa, zalo_bot)."""
+
     channel: str
     bulletins: int = 0
+    delivered: int = 0
+    attempted: int = 0
 
 
 @dataclass

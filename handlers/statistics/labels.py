@@ -71,6 +71,18 @@ class Labels:
         shown = [(v, u) for v, u in parts if v][:2]
         return " ".join(self.t(f"stats.duration.{unit}", n=value) for value, unit in shown)
 
+    def explain(self, error) -> str:
+        """An ActivityError or PeriodError in words; limits written the report's way (20.000)."""
+        values = {k: self.n(v) if k == "limit" and isinstance(v, int) else v
+                  for k, v in error.values.items()}
+        return self.t(error.key, **values)
+
+    def within(self, seconds: int | None) -> str:
+        """"trong vòng 3 giờ"; under a minute it is just "dưới 1 phút" (not "trong vòng dưới")."""
+        if seconds is not None and seconds < MINUTE:
+            return self.duration(seconds)
+        return self.t("stats.duration.within", duration=self.duration(seconds))
+
     def period(self, period: Period) -> str:
         if period.kind in ("this_month", "last_month"):
             return self.t("stats.period.month", month=self.month(period.start.year,

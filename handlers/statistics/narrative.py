@@ -12,7 +12,7 @@ MATERIAL_CATEGORIES = ("leaflets", "booklets", "web_post", "zalo_post")
 
 def narrative(figures: Figures, labels: Labels) -> str:
     """One paragraph: outreach, tips, how tips were handled, offline outreach, teams."""
-    scope = labels.scope(figures.scope_name)
+    scope = labels.place(figures.scope_name or figures.area_name)
     period = labels.period(figures.period)
     if figures.empty:
         return labels.t("stats.narrative.empty", period=period, scope=scope)
@@ -36,10 +36,15 @@ def _outreach(figures: Figures, labels: Labels) -> str:
     if c.subscribers_end or c.new_subscribers or c.left:
         parts.append(labels.t("stats.narrative.subscribers", subscribers=n(c.subscribers_end),
                               new=n(c.new_subscribers), left=n(c.left)))
+    if c.zalo_reads:
+        parts.append(labels.t("stats.narrative.zalo_reads", n=n(c.zalo_reads)))
     if c.views:
         parts.append(labels.t("stats.narrative.views", views=n(c.views)))
     if c.tips:
-        parts.append(labels.t("stats.narrative.tips", tips=n(c.tips), valuable=n(c.valuable),
+        # Team members' incident reports are not "của Nhân dân": they are named apart.
+        key = "stats.narrative.tips_with_team" if c.tips_team else "stats.narrative.tips"
+        parts.append(labels.t(key, tips=n(c.tips), residents=n(c.tips_residents),
+                              team=n(c.tips_team), valuable=n(c.valuable),
                               share=labels.pct(c.valuable, c.tips)))
     return "; ".join(parts)
 
@@ -51,18 +56,19 @@ def _handling(figures: Figures, labels: Labels) -> str:
     outcomes = [labels.t(f"stats.narrative.outcome.{name}", n=n(getattr(c, name)))
                 for name in ("not_valuable", "duplicate", "spam", "pending") if getattr(c, name)]
     parts = [labels.t("stats.narrative.outcomes", items=", ".join(outcomes))] if outcomes else []
-    if c.tips_moved or c.tips_escalated:
-        parts.append(labels.t("stats.narrative.moved", moved=n(c.tips_moved),
-                              escalated=n(c.tips_escalated)))
+    if c.tips_moved:
+        parts.append(labels.t("stats.narrative.moved", moved=n(c.tips_moved)))
+    if c.tips_escalated:
+        parts.append(labels.t("stats.narrative.escalated", escalated=n(c.tips_escalated)))
     if c.tips_credited:
         parts.append(labels.t("stats.narrative.credited", credited=n(c.tips_credited)))
     if d.first_action_n:
         parts.append(labels.t("stats.narrative.first_action",
                               median=labels.duration(d.first_action_median),
-                              p90=labels.duration(d.first_action_p90)))
+                              p90=labels.within(d.first_action_p90)))
     if d.closure_n:
         parts.append(labels.t("stats.narrative.closure", median=labels.duration(d.closure_median),
-                              p90=labels.duration(d.closure_p90)))
+                              p90=labels.within(d.closure_p90)))
     return "; ".join(parts)
 
 
@@ -124,7 +130,7 @@ def summary(figures: Figures, labels: Labels) -> str:
     if d.first_action_n:
         lines.append(labels.t("stats.summary.first_action",
                               median=labels.duration(d.first_action_median),
-                              p90=labels.duration(d.first_action_p90)))
+                              p90=labels.within(d.first_action_p90)))
     lines.append(labels.t("stats.summary.teams", teams=n(c.teams), members=n(c.team_members),
                           reports=n(c.team_reports)))
     offline = _offline_short(c, labels)

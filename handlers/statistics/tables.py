@@ -80,9 +80,10 @@ def topics_table(figures: Figures, labels: Labels) -> Table:
 
 
 def channels_table(figures: Figures, labels: Labels) -> Table:
-    rows = [[labels.channel(c.channel), c.bulletins] for c in figures.channels]
+    rows = [[labels.channel(c.channel), c.bulletins, c.attempted, c.delivered,
+             labels.share(c.delivered, c.attempted)] for c in figures.channels]
     return Table("channels", labels.t("stats.table.channels"),
-                 _headers(labels, "channel bulletins"), rows)
+                 _headers(labels, "channel bulletins attempted delivered delivery_share"), rows)
 
 
 def categories_table(figures: Figures, labels: Labels) -> Table:

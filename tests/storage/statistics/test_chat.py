@@ -50,6 +50,7 @@ async def test_residents_and_team_members_are_politely_refused(app, talk):
     await resident.command("ghinhan")
     assert "ghi nhận hoạt động chỉ dành cho cán bộ" in resident.texts()
     assert "📊 Thống kê" not in str(resident.screen().menu)
+    assert resident.screen().text.startswith("Bạn cần gì?")
     await member(app, "2001", Role.TEAM_MEMBER, "cao-thuong", "Tổ 1")
     team = talk("2001")
     await start(team)
@@ -82,6 +83,8 @@ async def test_an_officer_gets_their_units_summary_and_a_chart(app, talk, known_
     assert not any(m.document for m in officer.last.messages)
     await officer.type("3")
     assert officer.screen().menu and "📊 Thống kê" in str(officer.screen().menu)
+    # Greeted "Chào đồng chí", an officer is not asked "Bạn cần gì?".
+    assert officer.screen().text.startswith("Đồng chí cần gì?")
 
 
 async def test_an_officer_cannot_see_another_unit(app, talk, known_ledger):

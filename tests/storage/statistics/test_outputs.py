@@ -37,8 +37,10 @@ async def test_markdown_has_the_narrative_in_the_seeds_style_and_the_tables(app,
     assert ("Trong kỳ (từ ngày 01/06/2025 đến ngày 31/07/2025), trên toàn địa bàn, lực lượng "
             "Công an đã đăng tải 4 tin bài cảnh báo, tuyên truyền qua chatbot, phát tới 20 lượt "
             "người nhận (đạt 90,9% trong 22 lượt gửi)") in text
-    assert ("tiếp nhận 7 tin báo, tố giác của Nhân dân, trong đó 3 tin có giá trị "
-            "(chiếm 42,9%).") in text
+    # The team's incident report is not counted "của Nhân dân".
+    assert ("tiếp nhận 7 nguồn tin qua chatbot (6 tin báo, tố giác của Nhân dân và 1 báo cáo "
+            "vụ việc của Tổ an ninh tự quản), trong đó 3 tin có giá trị (chiếm 42,9%)") in text
+    assert "1 tin được chuyển đơn vị có thẩm quyền; 1 tin chuyển trực ban" in text
     assert "1 tin trùng, 1 tin rác, 2 tin đang xác minh" in text
     assert "0 tin không có giá trị" not in text                       # zeros are left out
     assert "trung vị là 20 phút, 90% số tin trong vòng 3 giờ" in text
@@ -102,8 +104,11 @@ async def test_xlsx_sheets_headers_frozen_rows_and_figures(app, known_ledger, la
     assert summary.print_title_rows == "$4:$4" and units.print_title_rows == "$1:$1"
     assert units.page_setup.orientation == "landscape"
     topics = list(book["Theo chủ đề"].iter_rows(values_only=True))
-    assert topics[0] == ("Chủ đề", "Bản tin đăng tải", "Lượt gửi", "Lượt người nhận")
-    assert ("Telegram", 4) in [r[:2] for r in topics]
+    assert topics[0][:4] == ("Chủ đề", "Bản tin đăng tải", "Lượt gửi", "Lượt người nhận")
+    # Deliveries split by channel: every delivery row carries the channel it went out on.
+    telegram = next(r for r in topics if r[0] == "Telegram")
+    assert telegram[:4] == ("Telegram", 4, 22, 20)
+    assert telegram[4] == pytest.approx(20 / 22)
 
 
 def _image(data: bytes) -> Image.Image:
