@@ -12,7 +12,7 @@ from handlers.statistics.period import PeriodError, custom, local_today, named, 
 from handlers.statistics.recording import correct_activity, record_activity
 from handlers.statistics.tree import UnknownUnit
 
-EXTRAS = ("attendance", "aired", "succeeded")
+EXTRAS = ("attendance", "aired", "succeeded", "valuable")
 
 
 def add_arguments(name: str, commands) -> None:

@@ -2,12 +2,15 @@
 lays it out. A sentence whose figures are all zero is left out."""
 from __future__ import annotations
 
-from handlers.statistics.activities import CATEGORIES
+from handlers.statistics.activities import CATEGORIES, TIP_CATEGORIES
 from handlers.statistics.figures import Counts, Figures
 from handlers.statistics.labels import Labels
 from handlers.statistics.narrative import offline_items
 
 BOT, RECORDED = "bot", "recorded"
+LISTENING = ("listening_session_district", "listening_session", "listening_session_integrated")
+STANDING = ("model", "mass_organisation")
+NOT_OUTREACH = (*LISTENING, *TIP_CATEGORIES, *STANDING)
 
 
 class Sections:
@@ -25,6 +28,7 @@ class Sections:
         self._listening()
         self._tips()
         self._teams()
+        self._models()
         self._units()
         if chart:
             self.w.heading(self.t("charts"), 2)
@@ -93,7 +97,7 @@ class Sections:
                          self.t("detail.delivered", n=l.n(c.delivered),
                                 share=l.pct(c.delivered, c.attempted)), self.t(f"source.{BOT}")])
         for category in CATEGORIES:
-            if category.slug == "listening_session":
+            if category.slug in NOT_OUTREACH:
                 continue
             a = c.activity(category.slug)
             if a.count:
@@ -113,18 +117,29 @@ class Sections:
         return ""
 
     def _listening(self) -> None:
-        a = self.c.activity("listening_session")
-        if not a.count:
+        """District, commune and "lồng ghép" sessions, as the seed counts them (recorded)."""
+        parts = [self._session(slug) for slug in LISTENING]
+        parts = [p for p in parts if p]
+        if not parts:
             return
         self.w.heading(self.t("listening"), 2)
-        key = "listening_text_attendance" if a.attendance else "listening_text"
-        self.w.paragraph(self.t(key, count=self.l.n(a.count), attendance=self.l.n(a.attendance)))
+        self.w.paragraph(self.t("listening_text", items="; ".join(parts)))
+
+    def _session(self, slug: str) -> str:
+        a = self.c.activity(slug)
+        if not a.count:
+            return ""
+        key = "with_attendance" if a.attendance else "plain"
+        return self.l.t(f"stats.docx.session.{slug}.{key}", count=self.l.n(a.count),
+                        attendance=self.l.n(a.attendance))
 
     def _tips(self) -> None:
         c, n, l = self.c, self.l.n, self.l
         self.w.heading(self.t("tips"), 2)
+        offline = self._offline_tips()
         if not c.tips:
             self.w.paragraph(self.t("tips_none"))
+            self._offline_tips_table(offline)
             return
         text = self.t("tips_text", tips=n(c.tips), residents=n(c.tips_residents),
                       valuable=n(c.valuable), share=l.pct(c.valuable, c.tips))
@@ -141,6 +156,25 @@ class Sections:
         self.w.table([self.t("col.category"), self.t("col.tips"), self.t("col.residents"),
                       self.t("col.team"), self.t("col.valuable"), self.t("col.share")], rows,
                      [5, 2, 2.5, 2.5, 2, 2])
+        self._offline_tips_table(offline)
+
+    def _offline_tips(self) -> list:
+        """Tips received outside the bot, as the units recorded them (phone, in person, MTTQ)."""
+        return [(slug, self.c.activity(slug)) for slug in TIP_CATEGORIES
+                if self.c.activity(slug).count]
+
+    def _offline_tips_table(self, offline: list) -> None:
+        if not offline:
+            return
+        l = self.l
+        count = sum(a.count for _, a in offline)
+        valuable = sum(a.succeeded for _, a in offline)
+        self.w.paragraph(self.t("offline_tips", n=l.n(count), valuable=l.n(valuable),
+                                share=l.pct(valuable, count)))
+        rows = [[l.activity(slug), a.count, a.succeeded, l.pct(a.succeeded, a.count),
+                 self.t(f"source.{RECORDED}")] for slug, a in offline]
+        self.w.table([self.t("col.item"), self.t("col.tips"), self.t("col.valuable"),
+                      self.t("col.share"), self.t("col.source")], rows, [6, 2, 2.5, 2, 3.5])
 
     def _teams(self) -> None:
         c, n = self.c, self.l.n
@@ -153,6 +187,15 @@ class Sections:
         if c.team_reports:
             text += " " + self.t("team_reports", n=n(c.team_reports))
         self.w.paragraph(text)
+
+    def _models(self) -> None:
+        """III.6: models and mass self-management organisations, as recorded."""
+        models, groups = (self.c.activity(slug).count for slug in STANDING)
+        if not (models or groups):
+            return
+        self.w.heading(self.t("models"), 2)
+        self.w.paragraph(self.t("models_text", scope=self.place(), models=self.l.n(models),
+                                groups=self.l.n(groups)))
 
     def _units(self) -> None:
         units = [u for u in self.f.units if u.depth > 0] or self.f.units

@@ -22,7 +22,12 @@ class Category:
 
     @property
     def extra_required(self) -> bool:
-        return self.extra in ("aired", "succeeded")
+        return self.extra in ("aired", "succeeded", "valuable")
+
+    @property
+    def column(self) -> str | None:
+        """Where the extra figure is kept: valuable tips share the `succeeded` column."""
+        return "succeeded" if self.extra == "valuable" else self.extra
 
 
 CATEGORIES = (
@@ -36,7 +41,23 @@ CATEGORIES = (
     Category("zalo_post", 1_000),
     Category("loudspeaker", 5_000, "aired", 500_000),
     Category("mediation", 1_000, "succeeded", 1_000),
+    # Issue 12: figures of section III the bot had nowhere to keep. The first rally, contest and
+    # listening categories above are the commune level; these are the district level.
+    Category("fanpage_post", 1_000),
+    Category("zalo_group_share", 100_000),
+    Category("rally_district", 50, "attendance", 50_000),
+    Category("legal_contest_district", 50, "attendance", 20_000),
+    Category("listening_session_district", 50, "attendance", 20_000),
+    Category("listening_session_integrated", 1_000, "attendance", 100_000),
+    # Tips received outside the bot, and how many were valuable.
+    Category("tip_phone", 1_000, "valuable", 1_000),
+    Category("tip_in_person", 1_000, "valuable", 1_000),
+    Category("tip_mttq", 1_000, "valuable", 1_000),
+    # Standing figures of III.6, recorded on the day they were reviewed.
+    Category("model", 1_000),
+    Category("mass_organisation", 5_000),
 )
+TIP_CATEGORIES = ("tip_phone", "tip_in_person", "tip_mttq")
 BY_SLUG = {c.slug: c for c in CATEGORIES}
 
 
@@ -81,8 +102,8 @@ class Activity:
 
     @property
     def extra(self) -> int | None:
-        kind = BY_SLUG[self.category].extra if self.category in BY_SLUG else None
-        return getattr(self, kind) if kind else None
+        column = BY_SLUG[self.category].column if self.category in BY_SLUG else None
+        return getattr(self, column) if column else None
 
 
 def category(slug: str) -> Category:
@@ -123,6 +144,8 @@ def check_extra(cat: Category, count: int, extra: int | None) -> int | None:
         raise ActivityError("stats.act.error.aired_below_items")
     if cat.extra == "succeeded" and extra > count:
         raise ActivityError("stats.act.error.succeeded_above_cases")
+    if cat.extra == "valuable" and extra > count:
+        raise ActivityError("stats.act.error.valuable_above_tips")
     return extra
 
 
@@ -140,8 +163,8 @@ def validate(entry: ActivityInput, today: date) -> ActivityInput:
 def extras(entry: ActivityInput) -> dict[str, int | None]:
     """The entry's extra figure under its column name (attendance, aired, succeeded)."""
     columns = {"attendance": None, "aired": None, "succeeded": None}
-    kind = BY_SLUG[entry.category].extra
-    if kind:
-        columns[kind] = entry.extra
+    column = BY_SLUG[entry.category].column
+    if column:
+        columns[column] = entry.extra
     return columns
 

@@ -6,8 +6,11 @@ from __future__ import annotations
 from handlers.statistics.figures import Counts, Figures
 from handlers.statistics.labels import Labels
 
-EVENT_CATEGORIES = ("conference", "listening_session", "rally", "legal_contest")
-MATERIAL_CATEGORIES = ("leaflets", "booklets", "web_post", "zalo_post")
+EVENT_CATEGORIES = ("conference", "listening_session", "listening_session_district",
+                    "listening_session_integrated", "rally", "rally_district", "legal_contest",
+                    "legal_contest_district")
+MATERIAL_CATEGORIES = ("leaflets", "booklets", "web_post", "zalo_post", "fanpage_post",
+                       "zalo_group_share")
 
 
 def narrative(figures: Figures, labels: Labels) -> str:

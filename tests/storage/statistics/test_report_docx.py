@@ -9,7 +9,10 @@ from docx import Document
 from docx.shared import Pt
 
 from bot.report import render
+from handlers.statistics.activities import ActivityError, ActivityInput
 from handlers.statistics.labels import Labels
+from handlers.statistics.recording import record_activity
+from tests.storage.statistics import ledger as known
 from handlers.statistics.period import Period
 from tests.storage.statistics.conftest import figures
 
@@ -32,7 +35,7 @@ async def test_the_report_follows_section_three(app, known_ledger, labels):
     # No listening session in the period: its sub-section is left out, the others keep numbers.
     assert headings == ["KẾT QUẢ THỰC HIỆN", "1. Công tác tuyên truyền",
                         "3. Nguồn tin và tin có giá trị", "4. Tổ an ninh tự quản",
-                        "5. Số liệu theo đơn vị", "Biểu đồ", "Ghi chú về nguồn số liệu"]
+                        "6. Số liệu theo đơn vị", "Biểu đồ", "Ghi chú về nguồn số liệu"]
     assert "BÁO CÁO" in text and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in tables[0][0][1]
     # Figures the report's way, from the ledger and from the records.
     assert ("đăng tải 4 tin bài cảnh báo, tuyên truyền qua chatbot, phát tới 20 lượt người "
@@ -81,3 +84,35 @@ async def test_an_empty_period_is_a_complete_document(app, known_ledger, labels)
     assert "Trong kỳ chưa ghi nhận hoạt động tuyên truyền nào." in text
     assert "chưa tiếp nhận tin báo" in text
     assert len(doc.inline_shapes) == 0
+
+
+async def test_recorded_figures_of_section_three_have_their_place(app, known_ledger, labels):
+    """Listening sessions by level and "lồng ghép", tips received outside the bot, models and
+    mass organisations (III.6: 118 / 813), each said to be recorded by the units."""
+    ids = known_ledger["ids"]
+    entries = [("listening_session_district", 2, 300), ("listening_session_integrated", 40, None),
+               ("tip_mttq", 12, 5), ("tip_phone", 3, 0), ("model", 118, None),
+               ("mass_organisation", 813, None), ("fanpage_post", 25, None)]
+    async with app.uow() as uow:
+        for category, count, extra in entries:
+            await record_activity(uow, ActivityInput(ids["nha-nam"], date(2025, 7, 10), category,
+                                                     count, extra), "cli", known.TODAY)
+        await uow.commit()
+    _, text, tables = read(render(await figures(app), "docx", labels))
+    assert ("Kết quả: phối hợp tổ chức 2 Hội nghị quy mô cấp huyện với 300 lượt người tham dự; "
+            "40 Hội nghị lồng ghép với sinh hoạt chi bộ mở rộng.") in text
+    assert ("các đơn vị ghi nhận 15 nguồn tin nhận qua điện thoại, trực tiếp và do Ủy ban MTTQ, "
+            "các tổ chức thành viên cung cấp; trong đó có 5 tin có giá trị (chiếm 33,3%)") in text
+    assert "có 118 mô hình và 813 tổ chức quần chúng tự quản" in text
+    assert "đăng tải 25 tin bài trên fanpage" in text
+    offline = next(t for t in tables if t[0][:2] == ["Nội dung", "Nguồn tin"])
+    assert offline[1] == ["Nguồn tin nhận qua điện thoại", "3", "0", "0%", "Đơn vị ghi nhận"]
+
+
+async def test_a_valuable_count_above_the_tips_is_refused(app, known_ledger):
+    with pytest.raises(ActivityError) as refused:
+        async with app.uow() as uow:
+            await record_activity(uow, ActivityInput(known_ledger["ids"]["nha-nam"],
+                                                     date(2025, 7, 10), "tip_phone", 3, 4),
+                                  "cli", known.TODAY)
+    assert refused.value.key == "stats.act.error.valuable_above_tips"
