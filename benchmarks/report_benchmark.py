@@ -246,7 +246,7 @@ async def report(uow, results: dict) -> None:
     await timed("figures again (warm)", results, figures)
     await timed("figures, one commune, full year", results, lambda: figures("cao-thuong"))
     total = results["figures, whole area, full year"]
-    for fmt in ("md", "json", "xlsx", "png"):
+    for fmt in ("md", "json", "xlsx", "png", "docx"):
         body = await timed(f"render {fmt}", results, lambda fmt=fmt: render(found, fmt, labels))
         total += results[f"render {fmt}"]
         print(f"  {'':<38} ({len(body):,} bytes)")
