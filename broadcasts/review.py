@@ -7,7 +7,7 @@ from broadcasts.flow import BroadcastContext, draft_of, may_target, quit_compose
 from broadcasts.links import resident_text
 from broadcasts.model import (Action, Status, allowed_from, check_draft, leaves_under, sender_of,
                               transition)
-from broadcasts.ports import BroadcastView
+from handlers.ports import BroadcastView
 from broadcasts.problems import BulletinProblem, NotAllowed, UnknownBroadcast
 from broadcasts.status import WATCH, watch_message
 from broadcasts.when import local_text

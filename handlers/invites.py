@@ -11,7 +11,7 @@ from handlers.domain import Member, Role
 from handlers.messages import Message
 from handlers.ports import UnitOfWork
 from handlers.tips.domain import new_code, normalise_code
-from handlers.tips.ports import Secrets
+from handlers.ports import Secrets
 
 INVITE_LENGTH = 10
 # (channel, start payload) -> a link that opens the bot with it, or None where there is none

@@ -11,7 +11,7 @@ from handlers.statistics.chat_record import (CategoryScreen, ConfirmScreen, Coun
                                              DateScreen, ExtraScreen, NoteScreen, Recorder)
 from handlers.statistics.chat_stats import PeriodScreen, RangeScreen, StatsReport
 from handlers.statistics.chat_units import UnitPickScreen
-from handlers.statistics.ports import Chart
+from handlers.ports import Chart
 
 
 def is_staff(turn: Turn) -> bool:

@@ -127,3 +127,17 @@ def stored_files(attachments) -> tuple[dict, ...]:
 def as_attachments(files) -> tuple[Attachment, ...]:
     """Stored files back as attachments to relay."""
     return tuple(Attachment(kind=f["kind"], ref=f["ref"], mime=f.get("mime", "")) for f in files)
+
+
+@dataclass(frozen=True)
+class TipRules:
+    """Deployment settings the tip line obeys."""
+
+    tips_per_hour: int = 3
+    tips_per_day: int = 10
+    lookups_per_hour: int = 10
+    link_retention_days: int = 30
+    content_retention_days: int = 730
+    escalation_minutes: int = 120
+    cards_per_minute: int = 6      # a unit's tip cards a minute before one digest message
+    invite_days: int = 7

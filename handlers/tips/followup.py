@@ -10,7 +10,8 @@ from handlers.messages import Button, Message, Outgoing
 from handlers.tips.cards import staff_t, thread_text
 from handlers.tips.domain import (ThreadMessage, Tip, as_attachments, normalise_code,
                                   stored_files)
-from handlers.tips.ports import Secrets, TipRules
+from handlers.ports import Secrets
+from handlers.tips.domain import TipRules
 from handlers.tips.routing import notify_member, notify_unit
 from handlers.tips.service import windows
 from handlers.tips.status import EndScreen, TipStatusScreen, seal_tip

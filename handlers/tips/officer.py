@@ -15,7 +15,8 @@ from handlers.tips.cards import local_time, staff_t, thread_text, tip_card
 from handlers.tips.domain import (Outcome, ThreadMessage, Tip, TipStatus, as_attachments,
                                   stored_files)
 from handlers.tips.followup import send_to_tipster
-from handlers.tips.ports import Secrets, TipRules
+from handlers.ports import Secrets
+from handlers.tips.domain import TipRules
 from handlers.tips.routing import duty_desk, notify_unit
 
 INBOX_PAGE = 5

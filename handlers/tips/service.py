@@ -7,10 +7,10 @@ from datetime import datetime, timedelta, timezone
 from handlers.dialogue import Turn
 from handlers.domain import EventKind
 from handlers.text import fold
-from handlers.tips.domain import (ThreadMessage, Tip, TipDraft, TipKind, TipStatus, new_code,
-                                  new_label, normalise_code)
+from handlers.ports import Secrets
 from handlers.tips.burst import announce_tip
-from handlers.tips.ports import Secrets, TipRules
+from handlers.tips.domain import (ThreadMessage, Tip, TipDraft, TipKind, TipRules, TipStatus,
+                                  new_code, new_label, normalise_code)
 from handlers.tips.routing import responsible_unit
 
 DUPLICATE_WINDOW = timedelta(days=7)

@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from handlers.domain import Member, Role
 from handlers.messages import Attachment, Kind
 from handlers.tips.jobs import apply_retention, escalate_unclaimed
-from handlers.tips.ports import TipRules
+from handlers.tips.domain import TipRules
 from storage.models import LedgerRow
 from storage.tip_tables import NotificationRow, TipLinkRow, TipRow
 from tests.fakes.resident import Resident
