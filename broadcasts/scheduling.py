@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from broadcasts.commands import ComposeBroadcast, DraftRefused, StatusMessage, compose_broadcast
 from broadcasts.flow import BroadcastContext, advance, draft_of, quit_compose, refuse
-from broadcasts.model import Status, sender_of, stored_fields
 from broadcasts.problems import BadTime, BulletinProblem, MalformedRecurrence
 from broadcasts.recurrence import next_occurrence, parse_recurrence
 from broadcasts.review import enter_preview
@@ -103,17 +103,14 @@ class ExpiryScreen:
         draft = draft_of(turn.state.data)
         start = draft.start or now
         draft.expires = moment if moment is not None else start + duration
-        problems = validate_schedule(draft.start, draft.expires, now, draft.recurrence)
-        if problems:
-            refuse(turn, problems[0])
+        watch = StatusMessage(turn.subscriber.channel, turn.inbound.user_id, turn.lang)
+        try:
+            draft_id = await compose_broadcast(ComposeBroadcast(draft, turn.member, now, watch),
+                                               turn.uow)
+        except DraftRefused as refused:
+            refuse(turn, refused.problems[0])
             await turn.show()
             return
-        fields = stored_fields(draft, now, sender=sender_of(turn.member),
-                               member_id=turn.member.id if turn.member else None,
-                               status=Status.DRAFT)
-        fields.update(status_channel=turn.subscriber.channel, status_chat=turn.inbound.user_id,
-                      status_lang=turn.lang)
-        draft_id = await turn.uow.broadcasts.create(fields)
         advance(turn, PREVIEW, id=draft_id, expires=draft.expires.isoformat(),
                 valid=int((draft.expires - start).total_seconds()))
         await enter_preview(turn, self._ctx)

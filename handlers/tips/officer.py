@@ -8,12 +8,13 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta, timezone
 
 from handlers.dialogue import Turn, option
-from handlers.domain import EventKind
+from handlers.domain import Unit
 from handlers.messages import Button, Message, Outgoing
 from handlers.onboarding import match_units
 from handlers.tips.cards import local_time, staff_t, thread_text, tip_card
-from handlers.tips.domain import (Outcome, ThreadMessage, Tip, TipStatus, as_attachments,
-                                  stored_files)
+from handlers.tips.actions import (CloseTip, JudgeTip, MoveTip, NoteOnTip, TakeTip, actor_of,
+                                   close_tip, judge_tip, move_tip, note_on_tip, take_tip)
+from handlers.tips.domain import Outcome, Tip, as_attachments, stored_files
 from handlers.tips.followup import send_to_tipster
 from handlers.ports import Secrets
 from handlers.tips.domain import TipRules
@@ -25,7 +26,7 @@ TEXT_STEPS = {"ask": "tip_ask", "note": "tip_note", "move": "tip_move"}
 
 
 def actor(turn: Turn) -> str:
-    return f"member:{turn.member.id}" if turn.member else "unknown"
+    return actor_of(turn.member)
 
 
 class OfficerDesk:
@@ -105,18 +106,8 @@ class OfficerDesk:
 
     async def ensure_taken(self, turn: Turn, tip: Tip) -> bool:
         """Any first action takes the tip; False if another officer already has it."""
-        now = datetime.now(timezone.utc)
-        if tip.taken_by == turn.member.id:
-            return True
-        if tip.taken_by is None and await turn.uow.tips.take(tip.id, turn.member.id, now):
-            tip.taken_by, tip.status = turn.member.id, TipStatus.TAKEN
-            created = await turn.uow.tips.first_action(tip.id, now)
-            seconds = int((now - _aware(created)).total_seconds()) if created else None
-            turn.uow.ledger.record(EventKind.TIP_TAKEN, unit_id=tip.unit_id, topic=tip.category,
-                                   ref=str(tip.id), data={"seconds": seconds})
-            turn.uow.audit.record(actor(turn), "taken", "tip", str(tip.id))
-            return True
-        return turn.member.role.sees_every_unit and tip.taken_by is not None
+        assert turn.member is not None           # allowed_tip let only a member through
+        return await take_tip(TakeTip(tip, turn.member, datetime.now(timezone.utc)), turn.uow)
 
     async def _take(self, turn: Turn, tip: Tip, _: list[str]) -> None:
         if tip.taken_by == turn.member.id:
@@ -179,12 +170,8 @@ class OfficerDesk:
         await self.set_outcome(turn, tip, Outcome(value), None)
 
     async def set_outcome(self, turn: Turn, tip: Tip, outcome: Outcome, dup: Tip | None) -> None:
-        tip.outcome, tip.duplicate_of = outcome, dup.id if dup else None
-        await turn.uow.tips.save(tip)
-        turn.uow.ledger.record(EventKind.TIP_OUTCOME, unit_id=tip.unit_id, topic=tip.category,
-                               ref=str(tip.id), data={"outcome": outcome.value})
-        turn.uow.audit.record(actor(turn), "outcome", "tip", str(tip.id),
-                              {"outcome": outcome.value, "duplicate_of": tip.duplicate_of})
+        assert turn.member is not None
+        await judge_tip(JudgeTip(tip, turn.member, outcome, dup), turn.uow)
         turn.say(turn.t("tip.officer.outcome_set", label=tip.label,
                         outcome=turn.t(f"tip.outcome.{outcome.value}")))
 
@@ -195,41 +182,22 @@ class OfficerDesk:
         if not await self.ensure_taken(turn, tip):
             await self._taken_by_other(turn, tip)
             return
-        now = datetime.now(timezone.utc)
-        tip.status, tip.closed_at = TipStatus.CLOSED, now
-        await turn.uow.tips.save(tip)
-        seconds = int((now - _aware(tip.created_at)).total_seconds())
-        turn.uow.ledger.record(EventKind.TIP_CLOSED, unit_id=tip.unit_id, topic=tip.category,
-                               ref=str(tip.id), data={"seconds": seconds,
-                                                      "outcome": tip.outcome.value
-                                                      if tip.outcome else None})
-        turn.uow.audit.record(actor(turn), "closed", "tip", str(tip.id))
+        assert turn.member is not None
+        await close_tip(CloseTip(tip, turn.member, datetime.now(timezone.utc),
+                                 timedelta(days=self._rules.link_retention_days)), turn.uow)
         await send_to_tipster(turn, self._secrets, tip, "tip.closed_for_tipster",
                               answerable=False, label=tip.label)
-        await turn.uow.tips.schedule_link_erasure(
-            tip.id, now + timedelta(days=self._rules.link_retention_days))
         turn.reply.notice = turn.t("tip.officer.closed", label=tip.label)
         turn.say(turn.t("tip.officer.closed", label=tip.label))
 
-    async def move_to(self, turn: Turn, tip: Tip, unit, reason: str) -> None:
-        before = tip.unit_id
-        tip.unit_id, tip.status = unit.id, TipStatus.NEW
-        await turn.uow.tips.save(tip)
-        await turn.uow.tips.release(tip.id)
-        turn.uow.ledger.record(EventKind.TIP_MOVED, unit_id=unit.id, topic=tip.category,
-                               ref=str(tip.id), data={"from_unit": before, "to_unit": unit.id})
-        turn.uow.audit.record(actor(turn), "moved", "tip", str(tip.id),
-                              {"from": before, "to": unit.id, "reason": reason})
-        tip.taken_by = None
+    async def move_to(self, turn: Turn, tip: Tip, unit: Unit, reason: str) -> None:
+        assert turn.member is not None
+        await move_tip(MoveTip(tip, turn.member, unit, reason), turn.uow)
         card = await tip_card(turn, tip, "tip.card.moved")
         await notify_unit(turn, unit.id, Message(
             text=card.text + "\n\n" + staff_t(turn, "tip.card.move_reason", reason=reason),
             buttons=card.buttons, attachments=card.attachments, protect=True), about=tip.id)
         turn.say(turn.t("tip.officer.moved", label=tip.label, unit=unit.name))
-
-
-def _aware(at: datetime) -> datetime:
-    return at if at.tzinfo else at.replace(tzinfo=timezone.utc)
 
 
 class TextStep:
@@ -280,12 +248,9 @@ class AskStep(TextStep):
                                      label=tip.label, text=text or "📎"):
             turn.say(turn.t("tip.officer.cannot_reach"))
             return
-        now = datetime.now(timezone.utc)
-        await turn.uow.tips.add_message(tip.id, ThreadMessage("to_tipster", text, now,
-                                                              attachments=files), turn.member.id)
-        turn.uow.ledger.record(EventKind.FOLLOWUP_SENT, unit_id=tip.unit_id, topic=tip.category,
-                               ref=str(tip.id))
-        turn.uow.audit.record(actor(turn), "asked", "tip", str(tip.id))
+        assert turn.member is not None
+        await note_on_tip(NoteOnTip(tip, turn.member, text, datetime.now(timezone.utc), files,
+                                    asked=True), turn.uow)
         turn.say(turn.t("tip.officer.question_sent", label=tip.label))
 
 
@@ -294,10 +259,9 @@ class NoteStep(TextStep):
 
     async def free_text(self, turn: Turn, text: str) -> bool:
         tip = await self.tip(turn)
-        if tip is not None:
-            await turn.uow.tips.add_message(tip.id, ThreadMessage(
-                "note", text.strip(), datetime.now(timezone.utc)), turn.member.id)
-            turn.uow.audit.record(actor(turn), "noted", "tip", str(tip.id))
+        if tip is not None and turn.member is not None:
+            await note_on_tip(NoteOnTip(tip, turn.member, text.strip(),
+                                        datetime.now(timezone.utc)), turn.uow)
             turn.say(turn.t("tip.officer.note_saved", label=tip.label))
         return True
 
