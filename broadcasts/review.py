@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
 from broadcasts.commands import (ChangeBroadcast, ConfirmBroadcast, DraftRefused,
                                  change_broadcast, confirm_broadcast, may_control)
 from broadcasts.flow import BroadcastContext, draft_of, quit_compose, refuse
 from broadcasts.links import resident_text
-from broadcasts.model import Action
+from broadcasts.model import Action, Draft
 from handlers.ports import BroadcastView
 from broadcasts.problems import BulletinProblem, NotAllowed, UnknownBroadcast
 from broadcasts.status import WATCH, watch_message
@@ -53,13 +54,14 @@ class PreviewScreen:
                       units=await _unit_names(turn, draft.unit_ids, draft.all_units),
                       audience=turn.t(f"broadcast.audience.{draft.audience.value}"),
                       when=_when(turn, draft), expires=local_text(draft.expires)
-                      if draft.start else turn.t("broadcast.after", hours=_hours(data, draft)))
+                      if draft.start and draft.expires
+                      else turn.t("broadcast.after", hours=_hours(data, draft)))
         text += await self._unserved(turn, draft)
         return Message(text=text, buttons=(
             (option(self.step, "send", turn.t("broadcast.send")),
              option(self.step, "quit", turn.t("common.cancel"))),))
 
-    async def _unserved(self, turn: Turn, draft) -> str:
+    async def _unserved(self, turn: Turn, draft: Draft) -> str:
         """Subscribers on channels this deployment does not deliver to (the console, a channel
         not configured) are named, never silently left out of the count."""
         others = [c for c in SUBSCRIBER_CHANNELS if c not in self._ctx.channels]
@@ -109,14 +111,14 @@ async def _unit_names(turn: Turn, unit_ids: list[int], all_units: bool) -> str:
     return ", ".join(names)
 
 
-def _when(turn: Turn, draft) -> str:
-    if draft.recurrence:
+def _when(turn: Turn, draft: Draft) -> str:
+    if draft.recurrence and draft.start:
         return turn.t("broadcast.status.repeats", rule=draft.recurrence,
                       start=local_text(draft.start))
     return local_text(draft.start) if draft.start else turn.t("broadcast.now")
 
 
-def _hours(data: dict, draft) -> str:
+def _hours(data: dict[str, Any], draft: Draft) -> str:
     hours = round(int(data.get("valid", 0)) / 3600, 1)
     return f"{hours:g}"
 

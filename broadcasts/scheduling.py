@@ -54,7 +54,7 @@ class WhenScreen:
         await turn.show()
         return True
 
-    def _read(self, text: str, now):
+    def _read(self, text: str, now: datetime) -> tuple[datetime, str | None]:
         if "@" in text or text.lower().startswith(_RULE_WORDS):
             rule = parse_recurrence(text)        # raises MalformedRecurrence
             return next_occurrence(rule, now), str(rule)
@@ -102,7 +102,7 @@ class ExpiryScreen:
         now = self._ctx.clock()
         draft = draft_of(turn.state.data)
         start = draft.start or now
-        draft.expires = moment if moment is not None else start + duration
+        draft.expires = moment if moment is not None else start + (duration or timedelta())
         watch = StatusMessage(turn.subscriber.channel, turn.inbound.user_id, turn.lang)
         try:
             draft_id = await compose_broadcast(ComposeBroadcast(draft, turn.member, now, watch),

@@ -110,6 +110,7 @@ class InviteCommand:
         if not may_invite(turn.member, role, unit.id if unit else None):
             turn.say(turn.t("invite.not_allowed"))
             return
+        assert turn.member is not None           # may_invite let only a member through
         command = CreateInvite(role, unit.slug if unit else None, " ".join(words[2:]) or None,
                                self._days, f"member:{turn.member.id}", datetime.now(timezone.utc))
         try:

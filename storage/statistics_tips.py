@@ -96,7 +96,7 @@ class TipFigures:
         unit = self.facts.c.unit_id
         return true() if self._scope.everything else unit.in_(self._scope.raw_ids)
 
-    async def run(self, edges: list[datetime]) -> tuple[list["GroupedTips"], dict]:
+    async def run(self, edges: list[datetime]) -> tuple[list[GroupedTips], dict]:
         """The grouped tip counts and the percentiles in one statement, so the tips' facts
         are worked out once (a CTE used twice is materialised by SQLite and PostgreSQL)."""
         rows = await self._s.execute(union_all(self._grouped(edges), self._percentiles()))

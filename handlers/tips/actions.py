@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 from handlers.domain import EventKind, Member, Unit
 from handlers.ports import UnitOfWork
@@ -57,7 +58,7 @@ class NoteOnTip:
     member: Member
     text: str
     now: datetime
-    attachments: tuple[dict, ...] = ()
+    attachments: tuple[dict[str, Any], ...] = ()
     asked: bool = False
 
 

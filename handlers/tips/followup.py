@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from handlers.dialogue import Turn
 from handlers.domain import EventKind
 from handlers.messages import Button, Message, Outgoing
-from handlers.tips.cards import staff_t, thread_text
+from handlers.tips.cards import staff_t
 from handlers.tips.domain import (ThreadMessage, Tip, as_attachments, normalise_code,
                                   stored_files)
 from handlers.ports import Secrets

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 from handlers.dialogue import Turn, option
 from handlers.domain import Unit
@@ -75,10 +76,12 @@ class OfficerDesk:
         if turn.member is None or not turn.member.role.is_staff:
             turn.reply.notice = turn.t("tip.officer.not_allowed")
             return
-        units = None if turn.member.role.sees_every_unit else [turn.member.unit_id]
+        mine = [turn.member.unit_id] if turn.member.unit_id is not None else []
+        units = None if turn.member.role.sees_every_unit else mine
         total = await turn.uow.tips.count_open(units)
         tips = await turn.uow.tips.open_tips(units, page * INBOX_PAGE, INBOX_PAGE)
-        rows = [(Button(self._line(turn, t), f"tip:view:{t.id}"),) for t in tips]
+        rows: list[tuple[Button, ...]] = [(Button(self._line(turn, t), f"tip:view:{t.id}"),)
+                                          for t in tips]
         nav = []
         if page > 0:
             nav.append(Button(turn.t("common.prev"), f"tip:inbox:{page - 1}"))
@@ -110,7 +113,7 @@ class OfficerDesk:
         return await take_tip(TakeTip(tip, turn.member, datetime.now(timezone.utc)), turn.uow)
 
     async def _take(self, turn: Turn, tip: Tip, _: list[str]) -> None:
-        if tip.taken_by == turn.member.id:
+        if turn.member is not None and tip.taken_by == turn.member.id:
             turn.reply.notice = turn.t("tip.officer.already_yours")
         elif await self.ensure_taken(turn, tip):
             turn.reply.notice = turn.t("tip.officer.taken", label=tip.label)
@@ -120,7 +123,7 @@ class OfficerDesk:
 
     async def _taken_by_other(self, turn: Turn, tip: Tip) -> None:
         fresh = await turn.uow.tips.by_id(tip.id)
-        other = await turn.uow.members.by_id(fresh.taken_by or 0)
+        other = await turn.uow.members.by_id(fresh.taken_by or 0) if fresh else None
         text = turn.t("tip.officer.taken_by_other", label=tip.label,
                       name=other.name if other else "?")
         turn.reply.notice = text
@@ -239,7 +242,7 @@ class AskStep(TextStep):
         await self._send(turn, turn.inbound.text.strip(), files)
         return True
 
-    async def _send(self, turn: Turn, text: str, files: tuple) -> None:
+    async def _send(self, turn: Turn, text: str, files: tuple[dict[str, Any], ...]) -> None:
         tip = await self.tip(turn)
         if tip is None:
             return

@@ -32,7 +32,7 @@ class TipStatusScreen:
 
     step = "tip_status"
 
-    def __init__(self, secrets: Secrets, ender: "EndScreen") -> None:
+    def __init__(self, secrets: Secrets, ender: EndScreen) -> None:
         self._secrets, self._ender = secrets, ender
 
     async def render(self, turn: Turn) -> Message:

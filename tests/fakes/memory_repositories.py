@@ -12,12 +12,14 @@ from datetime import date, datetime
 from typing import Any
 
 from handlers.domain import (Bulletin, BulletinSpec, DialogueState, EventKind, Member, Role,
-                             Subscriber, SubscriberStatus, Unit, UnitSpec)
+                             SentBulletin, Subscriber, SubscriberStatus, Unit, UnitSpec)
 from handlers.messages import Outgoing
 from handlers.statistics.activities import Activity, ActivityInput
 from handlers.statistics.figures import Figures
 from handlers.statistics.period import Period
 from handlers.tips.domain import ThreadMessage, Tip, TipStatus
+
+SENT_STATUSES = ("running", "paused", "finished", "expired")   # reached (or reaching) people
 
 
 @dataclass
@@ -278,6 +280,29 @@ class MemoryBulletins:
 
     async def count(self, topic: str) -> int:
         return sum(b.topic == topic for b in self._d.bulletins)
+
+    async def everything(self) -> list[Bulletin]:
+        return sorted(self._d.bulletins, key=lambda b: (b.published, b.id), reverse=True)
+
+    async def sent_to(self, unit_id: int | None, topics: Iterable[str], audiences: Iterable[str],
+                      since: datetime, limit: int) -> list[SentBulletin]:
+        wanted, heard = set(topics), set(audiences)
+        found = [b for b in self._d.broadcasts.values()
+                 if b.status in SENT_STATUSES and b.start_at >= since and b.audience in heard
+                 and wanted & set(b.topics)
+                 and (b.all_units or (unit_id is not None and unit_id in b.unit_ids))]
+        found.sort(key=lambda b: (b.start_at, b.id), reverse=True)
+        return [self._sent(b) for b in found[:limit]]
+
+    async def sent_by_id(self, broadcast_id: int) -> SentBulletin | None:
+        found = self._d.broadcasts.get(broadcast_id)
+        return self._sent(found) if found and found.status in SENT_STATUSES else None
+
+    def _sent(self, broadcast: StoredBroadcast) -> SentBulletin:
+        library = next((b for b in self._d.bulletins
+                        if b.id == broadcast.extra.get("bulletin_id")), None)
+        return SentBulletin(id=broadcast.id, topics=tuple(broadcast.topics), text=broadcast.text,
+                            sent_at=broadcast.start_at, title=library.title if library else "")
 
     async def upsert(self, specs: Sequence[BulletinSpec]) -> tuple[int, int]:
         added = 0
