@@ -18,7 +18,7 @@ from handlers.presence import Presence
 from handlers.screens import build_dialogue
 from handlers.statistics.feature import statistics_feature
 from handlers.tips.feature import tips_feature
-from handlers.tips.ports import TipRules
+from handlers.tips.domain import TipRules
 from bot.sealing import Sealer, load_sealer
 from bot.turns import Turns
 from storage import db

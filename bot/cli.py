@@ -31,7 +31,8 @@ COMMAND_GROUPS: dict[str, CommandGroup] = {
     "activity": report_cli,
     "broadcast": broadcast_cli,
 }
-QUIET = ("chat", "units", "db", "invite", "member", "report", "activity", "broadcast")     # log only warnings for these
+# Commands that log only warnings (their output is for the person at the terminal).
+QUIET = ("chat", "units", "db", "invite", "member", "report", "activity", "broadcast")
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -9,7 +9,8 @@ from datetime import datetime, timezone
 from typing import Any
 
 from handlers.domain import Role
-from handlers.invites import InviteError, create_invite
+from handlers.membership import (CreateInvite, InviteError, RemoveMember, RevokeInvite,
+                                 create_invite, remove_member, revoke_invite)
 
 ROLES = {"officer": Role.OFFICER, "command": Role.COMMAND, "admin": Role.ADMIN,
          "team-member": Role.TEAM_MEMBER}
@@ -43,10 +44,11 @@ async def _invite_create(app, args: argparse.Namespace) -> None:
     days = args.days if args.days is not None else app.settings.invite_days
     if not 1 <= days <= 365:
         sys.exit("--days must be between 1 and 365")
+    command = CreateInvite(ROLES[args.role], args.unit, args.team, days, "cli",
+                           datetime.now(timezone.utc))
     async with app.uow() as uow:
         try:
-            new = await create_invite(uow, app.sealer, role=ROLES[args.role], unit_slug=args.unit,
-                                      team=args.team, days=days, created_by="cli")
+            new = await create_invite(command, uow, app.sealer)
         except InviteError as error:
             sys.exit(app.catalog.t("en", error.key))
         await uow.commit()
@@ -113,8 +115,7 @@ def _aware(at: datetime) -> datetime:
 
 async def _invite_revoke(app, args: argparse.Namespace) -> None:
     async with app.uow() as uow:
-        done = await uow.invites.revoke(args.id, datetime.now(timezone.utc))
-        uow.audit.record("cli", "invite_revoked", "invite", str(args.id)) if done else None
+        done = await revoke_invite(RevokeInvite(args.id, "cli", datetime.now(timezone.utc)), uow)
         await uow.commit()
     print(f"invite {args.id} revoked" if done else f"invite {args.id}: not open, nothing done")
 
@@ -131,12 +132,8 @@ async def _member_list(app, args: argparse.Namespace) -> None:
 
 async def _member_remove(app, args: argparse.Namespace) -> None:
     async with app.uow() as uow:
-        member = await uow.members.by_id(args.id)
-        if member is None:
+        if not await remove_member(RemoveMember(args.id, "cli"), uow):
             sys.exit(f"no member {args.id}")
-        member.active = False
-        await uow.members.save(member)
-        uow.audit.record("cli", "member_removed", "member", str(member.id))
         await uow.commit()
     print(f"member {args.id} removed")
 

@@ -34,7 +34,7 @@ class _UnitEntry(BaseModel):
     address: str = Field(default="", max_length=300)
     formed_from: list[str] = []       # the former units' names, as the resolution words them
     source: str = ""                  # where the unit's composition comes from
-    children: list["_UnitEntry"] = []
+    children: list[_UnitEntry] = []
 
     @field_validator("slug")
     @classmethod

@@ -23,7 +23,7 @@ def _derive(master: bytes, purpose: bytes) -> bytes:
 
 
 class Sealer:
-    """Seals (channel, user id) for a tip and makes keyed hashes; see handlers/tips/ports.py."""
+    """Seals (channel, user id) for a tip and makes keyed hashes; see handlers/ports/tips.py."""
 
     def __init__(self, master: bytes) -> None:
         self._fernet = Fernet(base64.urlsafe_b64encode(_derive(master, b"tip-link")))

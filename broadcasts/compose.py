@@ -10,7 +10,7 @@ from broadcasts.problems import BadPhoto
 from broadcasts.validation import validate_bulletin
 from handlers.dialogue import Turn, option
 from handlers.library import bulletin_text
-from handlers.messages import Kind, Message
+from handlers.messages import Button, Kind, Message
 from handlers.text import shorten
 
 START, PHOTO, LIB_TOPICS, LIB_LIST = "bc_start", "bc_photo", "bc_lib_topics", "bc_lib_list"
@@ -134,7 +134,8 @@ class LibraryListScreen:
         topic, page = turn.state.data.get("topic", ""), int(turn.state.data.get("page", 0))
         items = await turn.uow.bulletins.page(topic, page * LIB_PAGE, LIB_PAGE)
         total = await turn.uow.bulletins.count(topic)
-        rows = [(option(self.step, f"b.{b.id}", shorten(b.title, 60)),) for b in items]
+        rows: list[tuple[Button, ...]] = [(option(self.step, f"b.{b.id}", shorten(b.title, 60)),)
+                                          for b in items]
         nav = []
         if page > 0:
             nav.append(option(self.step, f"p.{page - 1}", turn.t("common.prev")))

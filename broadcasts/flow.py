@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import Any
 
 from broadcasts.links import BulletinLinks
 from broadcasts.model import Audience, Draft, check_scope
@@ -40,7 +41,7 @@ def advance(turn: Turn, step: str, **changes: object) -> None:
     turn.go(step, **data)
 
 
-def draft_of(data: dict) -> Draft:
+def draft_of(data: dict[str, Any]) -> Draft:
     """The draft the dialogue state describes."""
     return Draft(text=data.get("text", ""), topics=list(data.get("topics", [])),
                  unit_ids=[int(u) for u in data.get("units", [])],

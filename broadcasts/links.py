@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from broadcasts.model import TIP_LINK_PREFIX
+from handlers.i18n import Catalog
 
 Translate = Callable[..., str]   # (key, **values) -> text in one language
 
@@ -37,7 +38,7 @@ class InLanguage:
     """Enough of a Turn (``t``) to write in one language, by default the catalogue's own:
     residents read bulletins in it, whatever the officer's language."""
 
-    def __init__(self, catalog, language: str | None = None) -> None:
+    def __init__(self, catalog: Catalog, language: str | None = None) -> None:
         self._catalog, self._language = catalog, language or catalog.default
 
     def t(self, key: str, **values: object) -> str:

@@ -5,6 +5,7 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from broadcasts.problems import (AlreadyFinished, BulletinProblem, NoTopics, NoUnits,
                                  NotAllowed, OutsideUnit, WrongState)
@@ -132,7 +133,7 @@ def sender_of(member: Member | None) -> str:
 
 
 def stored_fields(draft: Draft, now: datetime, *, sender: str, member_id: int | None,
-                  status: Status) -> dict:
+                  status: Status) -> dict[str, Any]:
     """The columns a broadcast is stored with (storage knows no Draft)."""
     start = draft.start or now
     expires = draft.expires or start + DEFAULT_VALIDITY

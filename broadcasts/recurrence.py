@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -110,7 +111,7 @@ def next_occurrence(recurrence: str | Recurrence, after: datetime) -> datetime:
     raise AssertionError("unreachable: every rule fires within 13 months")
 
 
-def _candidate_days(rule: Recurrence, start: date):
+def _candidate_days(rule: Recurrence, start: date) -> Iterator[date]:
     """Days on which ``rule`` fires, from ``start`` on, in order (enough to find the next one)."""
     if rule.kind == "daily":
         yield from (start + timedelta(days=n) for n in range(2))

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
-from broadcasts.flow import BroadcastContext, draft_of, may_target, quit_compose, refuse
+from broadcasts.commands import (ChangeBroadcast, ConfirmBroadcast, DraftRefused,
+                                 change_broadcast, confirm_broadcast, may_control)
+from broadcasts.flow import BroadcastContext, draft_of, quit_compose, refuse
 from broadcasts.links import resident_text
-from broadcasts.model import (Action, Status, allowed_from, check_draft, leaves_under, sender_of,
-                              transition)
-from broadcasts.ports import BroadcastView
+from broadcasts.model import Action, Draft
+from handlers.ports import BroadcastView
 from broadcasts.problems import BulletinProblem, NotAllowed, UnknownBroadcast
 from broadcasts.status import WATCH, watch_message
 from broadcasts.when import local_text
@@ -52,13 +54,14 @@ class PreviewScreen:
                       units=await _unit_names(turn, draft.unit_ids, draft.all_units),
                       audience=turn.t(f"broadcast.audience.{draft.audience.value}"),
                       when=_when(turn, draft), expires=local_text(draft.expires)
-                      if draft.start else turn.t("broadcast.after", hours=_hours(data, draft)))
+                      if draft.start and draft.expires
+                      else turn.t("broadcast.after", hours=_hours(data, draft)))
         text += await self._unserved(turn, draft)
         return Message(text=text, buttons=(
             (option(self.step, "send", turn.t("broadcast.send")),
              option(self.step, "quit", turn.t("common.cancel"))),))
 
-    async def _unserved(self, turn: Turn, draft) -> str:
+    async def _unserved(self, turn: Turn, draft: Draft) -> str:
         """Subscribers on channels this deployment does not deliver to (the console, a channel
         not configured) are named, never silently left out of the count."""
         others = [c for c in SUBSCRIBER_CHANNELS if c not in self._ctx.channels]
@@ -78,32 +81,22 @@ class PreviewScreen:
         await self._confirm(turn, int(turn.state.data["id"]))
 
     async def _confirm(self, turn: Turn, draft_id: int) -> None:
-        view = await turn.uow.broadcasts.get(draft_id)
-        if view is None or view.status != Status.DRAFT.value:
-            turn.say(turn.t("broadcast.already_confirmed", id=draft_id))
-            turn.go(WATCH, id=draft_id)
+        draft = draft_of(turn.state.data)
+        command = ConfirmBroadcast(draft_id, draft, turn.member, self._ctx.clock())
+        try:
+            scheduled = await confirm_broadcast(command, turn.uow)
+        except DraftRefused as refused:
+            refuse(turn, refused.problems[0])
             await turn.show()
             return
-        now, draft = self._ctx.clock(), draft_of(turn.state.data)
-        if draft.start is None:
-            draft.expires = None   # "now": the validity counts from the confirmation
-        problems = check_draft(draft, now, known_topics=await turn.uow.topics.active())
-        problem = problems[0] if problems else await may_target(turn, draft.unit_ids,
-                                                                draft.all_units)
-        if problem is not None:
-            refuse(turn, problem)
-            await turn.show()
-            return
-        start = draft.start or now
-        expires = view.expires_at if draft.start else now + (view.expires_at - view.start_at)
-        if not await turn.uow.broadcasts.confirm(draft_id, start, expires):
-            turn.say(turn.t("broadcast.already_confirmed", id=draft_id))
-        else:
-            turn.uow.audit.record(sender_of(turn.member), "broadcast_confirmed", "broadcast",
-                                  str(draft_id))
-            turn.say(turn.t("broadcast.confirmed_now" if draft.start is None
-                            else "broadcast.confirmed_later", id=draft_id, start=local_text(start)))
         turn.go(WATCH, id=draft_id)
+        if scheduled is None:     # pressed twice, or confirmed elsewhere meanwhile
+            turn.say(turn.t("broadcast.already_confirmed", id=draft_id))
+            await turn.show()
+            return
+        turn.say(turn.t("broadcast.confirmed_now" if draft.start is None
+                        else "broadcast.confirmed_later", id=draft_id,
+                        start=local_text(scheduled.start)))
         if turn.subscriber.channel not in self._ctx.live_status:
             await turn.show()    # no status message will follow on this channel
 
@@ -118,27 +111,16 @@ async def _unit_names(turn: Turn, unit_ids: list[int], all_units: bool) -> str:
     return ", ".join(names)
 
 
-def _when(turn: Turn, draft) -> str:
-    if draft.recurrence:
+def _when(turn: Turn, draft: Draft) -> str:
+    if draft.recurrence and draft.start:
         return turn.t("broadcast.status.repeats", rule=draft.recurrence,
                       start=local_text(draft.start))
     return local_text(draft.start) if draft.start else turn.t("broadcast.now")
 
 
-def _hours(data: dict, draft) -> str:
+def _hours(data: dict[str, Any], draft: Draft) -> str:
     hours = round(int(data.get("valid", 0)) / 3600, 1)
     return f"{hours:g}"
-
-
-def may_control(turn: Turn, view: BroadcastView, units) -> bool:
-    """The command, the sender, or an officer whose unit covers every commune it targets."""
-    member = turn.member
-    if member is None or not member.active or not member.role.is_staff:
-        return False
-    if member.role.sees_every_unit or view.sender == sender_of(member):
-        return True
-    mine = {u.id for u in leaves_under(member.unit_id, units)} if member.unit_id else set()
-    return not view.all_units and set(view.unit_ids) <= mine
 
 
 class WatchScreen:
@@ -158,7 +140,7 @@ class WatchScreen:
 
     async def _view(self, turn: Turn) -> BroadcastView | None:
         view = await turn.uow.broadcasts.get(int(turn.state.data.get("id", 0)))
-        if view is None or not may_control(turn, view, await turn.uow.units.all()):
+        if view is None or not may_control(turn.member, view, await turn.uow.units.all()):
             return None
         return view
 
@@ -175,13 +157,8 @@ class WatchScreen:
         await turn.show()
 
     async def _act(self, turn: Turn, view: BroadcastView, action: Action) -> None:
-        target = transition(Status(view.status), action)
-        if not await turn.uow.broadcasts.change(view.id, {s.value for s in allowed_from(action)},
-                                                target.value, self._ctx.clock()):
-            latest = await turn.uow.broadcasts.get(view.id)   # someone else acted first
-            transition(Status(latest.status), action)
-        turn.uow.audit.record(sender_of(turn.member), f"broadcast_{action.value}", "broadcast",
-                              str(view.id))
+        await change_broadcast(ChangeBroadcast(view.id, action, self._ctx.clock(), turn.member),
+                               turn.uow)
         turn.reply.notice = turn.t(f"broadcast.done.{action.value}")
 
     async def free_text(self, turn: Turn, text: str) -> bool:
@@ -195,7 +172,8 @@ class ListScreen:
 
     async def render(self, turn: Turn) -> Message:
         units = await turn.uow.units.all()
-        views = [v for v in await turn.uow.broadcasts.recent(50) if may_control(turn, v, units)]
+        views = [v for v in await turn.uow.broadcasts.recent(50)
+                 if may_control(turn.member, v, units)]
         rows = [(option(self.step, f"b.{v.id}", _line(turn, v)),) for v in views[:LIST_SIZE]]
         rows.append((option(self.step, "menu", turn.t("broadcast.button.menu")),))
         key = "broadcast.list" if len(rows) > 1 else "broadcast.list_empty"

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from broadcasts.commands import ComposeBroadcast, DraftRefused, StatusMessage, compose_broadcast
 from broadcasts.flow import BroadcastContext, advance, draft_of, quit_compose, refuse
-from broadcasts.model import Status, sender_of, stored_fields
 from broadcasts.problems import BadTime, BulletinProblem, MalformedRecurrence
 from broadcasts.recurrence import next_occurrence, parse_recurrence
 from broadcasts.review import enter_preview
@@ -54,7 +54,7 @@ class WhenScreen:
         await turn.show()
         return True
 
-    def _read(self, text: str, now):
+    def _read(self, text: str, now: datetime) -> tuple[datetime, str | None]:
         if "@" in text or text.lower().startswith(_RULE_WORDS):
             rule = parse_recurrence(text)        # raises MalformedRecurrence
             return next_occurrence(rule, now), str(rule)
@@ -102,18 +102,15 @@ class ExpiryScreen:
         now = self._ctx.clock()
         draft = draft_of(turn.state.data)
         start = draft.start or now
-        draft.expires = moment if moment is not None else start + duration
-        problems = validate_schedule(draft.start, draft.expires, now, draft.recurrence)
-        if problems:
-            refuse(turn, problems[0])
+        draft.expires = moment if moment is not None else start + (duration or timedelta())
+        watch = StatusMessage(turn.subscriber.channel, turn.inbound.user_id, turn.lang)
+        try:
+            draft_id = await compose_broadcast(ComposeBroadcast(draft, turn.member, now, watch),
+                                               turn.uow)
+        except DraftRefused as refused:
+            refuse(turn, refused.problems[0])
             await turn.show()
             return
-        fields = stored_fields(draft, now, sender=sender_of(turn.member),
-                               member_id=turn.member.id if turn.member else None,
-                               status=Status.DRAFT)
-        fields.update(status_channel=turn.subscriber.channel, status_chat=turn.inbound.user_id,
-                      status_lang=turn.lang)
-        draft_id = await turn.uow.broadcasts.create(fields)
         advance(turn, PREVIEW, id=draft_id, expires=draft.expires.isoformat(),
                 valid=int((draft.expires - start).total_seconds()))
         await enter_preview(turn, self._ctx)

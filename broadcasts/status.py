@@ -9,7 +9,7 @@ from datetime import datetime
 
 from broadcasts.links import Translate
 from broadcasts.model import Status
-from broadcasts.ports import BroadcastView
+from handlers.ports import BroadcastView
 from broadcasts.problems import BulletinProblem
 from broadcasts.when import duration_text, local_text
 from handlers.dialogue import option

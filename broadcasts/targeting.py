@@ -6,7 +6,7 @@ from broadcasts.model import Audience, leaves_under
 from broadcasts.problems import NoTopics, NoUnits, OutsideUnit
 from handlers.dialogue import Turn, option
 from handlers.domain import Unit
-from handlers.messages import Message
+from handlers.messages import Button, Message
 from handlers.onboarding import match_units
 
 TOPICS, UNITS, AUDIENCE = "bc_topics", "bc_units", "bc_audience"
@@ -18,7 +18,7 @@ class TopicsScreen:
 
     async def render(self, turn: Turn) -> Message:
         chosen = set(turn.state.data.get("topics", []))
-        rows = [(option(self.step, f"t.{slug}",
+        rows: list[tuple[Button, ...]] = [(option(self.step, f"t.{slug}",
                         ("✅ " if slug in chosen else "⬜ ") + turn.t(f"topic.{slug}")),)
                 for slug in await turn.uow.topics.active()]
         rows.append((option(self.step, "next", turn.t("broadcast.next")),
@@ -136,7 +136,7 @@ def _mark(on: bool) -> str:
     return "✅ " if on else "⬜ "
 
 
-def _nav(turn: Turn, step: str, page: int, count: int) -> list[tuple]:
+def _nav(turn: Turn, step: str, page: int, count: int) -> list[tuple[Button, ...]]:
     nav = []
     if page > 0:
         nav.append(option(step, f"p.{page - 1}", turn.t("common.prev")))

@@ -43,7 +43,10 @@ def _split(raw: str) -> tuple[str, tuple[int, int] | None]:
     clocks = [w for w in words if _HM.match(w.lower())]
     if len(clocks) != 1 or len(words) > 2:
         return "", None
-    hour, minute = _HM.match(clocks[0].lower()).groups()
+    clock = _HM.match(clocks[0].lower())
+    if clock is None:       # matched just above
+        return "", None
+    hour, minute = clock.groups()
     if int(hour) > 23 or int(minute or 0) > 59:
         return "", None
     rest = [w for w in words if w is not clocks[0]]
@@ -55,8 +58,8 @@ def _date(text: str, today: datetime) -> tuple[int, int, int] | None:
         year, month, day = (int(g) for g in match.groups())
         return year, month, day
     if match := _DMY.match(text):
-        day, month, year = match.groups()
-        return int(year or today.year), int(month), int(day)
+        day_text, month_text, year_text = match.groups()
+        return int(year_text or today.year), int(month_text), int(day_text)
     return None
 
 

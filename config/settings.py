@@ -105,7 +105,7 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
-    def _webhook_needs(self) -> "Settings":
+    def _webhook_needs(self) -> Settings:
         if self.telegram_mode == "webhook" and self.telegram_token is not None:
             if not self.public_url:
                 raise ValueError("BOT_PUBLIC_URL is required when BOT_TELEGRAM_MODE=webhook")
@@ -160,7 +160,7 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
-    def _zalo_complete(self) -> "Settings":
+    def _zalo_complete(self) -> Settings:
         oa = {"BOT_ZALO_OA_APP_ID": self.zalo_oa_app_id,
               "BOT_ZALO_OA_APP_SECRET": self.zalo_oa_app_secret,
               "BOT_ZALO_OA_SECRET_KEY": self.zalo_oa_secret_key,

@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Protocol
+from typing import Any, Protocol
 
 from handlers.domain import DialogueState, EventKind, Member, Subscriber, SubscriberStatus
 from handlers.i18n import Catalog
@@ -27,8 +27,8 @@ class Turn:
     state: DialogueState
     catalog: Catalog
     member: Member | None = None      # set when the person has a role (team member, officer...)
-    screens: dict = field(default_factory=dict)
-    menu_items: list = field(default_factory=list)
+    screens: dict[str, Screen] = field(default_factory=dict)
+    menu_items: list[Any] = field(default_factory=list)   # handlers.features.MenuItem
     reply: Reply = field(default_factory=Reply)
 
     @property
@@ -38,7 +38,8 @@ class Turn:
     def t(self, key: str, **values: object) -> str:
         return self.catalog.t(self.lang, key, **values)
 
-    def say(self, text: str, buttons: tuple = (), menu: tuple | None = None) -> None:
+    def say(self, text: str, buttons: tuple[tuple[Button, ...], ...] = (),
+            menu: tuple[tuple[str, ...], ...] | None = None) -> None:
         self.reply.messages.append(Message(text=text, buttons=buttons, menu=menu))
 
     def go(self, step: str, **data: object) -> None:
@@ -50,7 +51,7 @@ class Turn:
         if screen is not None:
             self.reply.messages.append(await screen.render(self))
 
-    def record(self, kind: EventKind, **fields: object) -> None:
+    def record(self, kind: EventKind, **fields: Any) -> None:
         self.uow.ledger.record(kind, channel=self.subscriber.channel,
                                unit_id=self.subscriber.unit_id, **fields)
 
@@ -92,7 +93,7 @@ class Dialogue:
     """Routes each Inbound to the screen the person is on, inside one unit of work."""
 
     def __init__(self, uow_factory: UnitOfWorkFactory, catalog: Catalog,
-                 screens: list[Screen], router: "GlobalRouter", menu_items: list | None = None
+                 screens: list[Screen], router: GlobalRouter, menu_items: list[Any] | None = None
                  ) -> None:
         self._uow_factory = uow_factory
         self._catalog = catalog
@@ -178,7 +179,7 @@ class Dialogue:
 async def _media(screen: Screen, turn: Turn) -> bool:
     """Screens that take photos, files or a location define `media(turn) -> bool`."""
     handler = getattr(screen, "media", None)
-    return bool(handler) and await handler(turn)
+    return handler is not None and bool(await handler(turn))
 
 
 class GlobalRouter(Protocol):

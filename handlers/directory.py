@@ -14,7 +14,8 @@ async def command_unit(units: UnitRepository) -> Unit | None:
     current = list(await units.all())
     desks = [u for u in current if u.duty_desk]
     tops = [u for u in current if u.parent_id is None]
-    return (desks or tops or [None])[0]
+    found = desks or tops
+    return found[0] if found else None
 
 
 async def command_police(turn: Turn) -> str:

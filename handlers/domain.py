@@ -4,6 +4,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 
 class SubscriberStatus(str, enum.Enum):
@@ -125,7 +126,7 @@ class Unit:
     parent_id: int | None
     aliases: tuple[str, ...] = ()
     duty_desk: bool = False
-    boundary: dict | None = field(default=None, compare=False, hash=False)  # GeoJSON geometry
+    boundary: dict[str, Any] | None = field(default=None, compare=False, hash=False)  # GeoJSON
     phone: str = ""
     address: str = ""
     successor_id: int | None = None     # set when the unit was merged away (history)
@@ -192,4 +193,4 @@ class DialogueState:
     """Where a person is in a conversation; stored per (channel, user)."""
 
     step: str = "main"
-    data: dict = field(default_factory=dict)
+    data: dict[str, Any] = field(default_factory=dict)

@@ -14,7 +14,7 @@ Action = Callable[["Turn"], Awaitable[None]]
 ButtonAction = Callable[["Turn", list[str]], Awaitable[None]]
 
 
-def always(turn: "Turn") -> bool:
+def always(turn: Turn) -> bool:
     return True
 
 
@@ -25,7 +25,7 @@ class MenuItem:
     key: str
     action: Action
     position: int
-    visible: Callable[["Turn"], bool] = always
+    visible: Callable[[Turn], bool] = always
 
 
 @dataclass
@@ -33,7 +33,7 @@ class Feature:
     """What one use-case module adds. Commands in `open_commands` work before onboarding ends."""
 
     name: str
-    screens: list["Screen"] = field(default_factory=list)
+    screens: list[Screen] = field(default_factory=list)
     commands: dict[str, Action] = field(default_factory=dict)
     open_commands: frozenset[str] = frozenset()
     menu: list[MenuItem] = field(default_factory=list)

@@ -2,56 +2,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 from handlers.command_menu import command_menu
 from handlers.dialogue import Turn
 from handlers.domain import Member, Role
+from handlers.membership import (INVITE_LENGTH, CreateInvite, InviteError, JoinWithInvite,
+                                 create_invite, invite_problem, join_with_invite)
 from handlers.messages import Message
-from handlers.ports import UnitOfWork
-from handlers.tips.domain import new_code, normalise_code
-from handlers.tips.ports import Secrets
+from handlers.ports import Secrets
+from handlers.tips.domain import normalise_code
 
-INVITE_LENGTH = 10
 # (channel, start payload) -> a link that opens the bot with it, or None where there is none
 StartLink = Callable[[str, str], "str | None"]
 MAX_NAME = 80
-
-
-@dataclass(frozen=True)
-class NewInvite:
-    id: int
-    code: str
-    expires_at: datetime
-
-
-class InviteError(Exception):
-    """A request for an invite that cannot be honoured; `key` is its catalogue entry."""
-
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
-
-
-async def create_invite(uow: UnitOfWork, secrets: Secrets, *, role: Role, unit_slug: str | None,
-                        team: str | None, days: int, created_by: str) -> NewInvite:
-    """Store a hashed one-time invite and return the code to hand over (shown only once)."""
-    unit = await uow.units.by_slug(unit_slug) if unit_slug else None
-    if unit_slug and unit is None:
-        raise InviteError("invite.unknown_unit")
-    if role in (Role.OFFICER, Role.TEAM_MEMBER) and unit is None:
-        raise InviteError("invite.unit_required")
-    if role is Role.TEAM_MEMBER and not team:
-        raise InviteError("invite.team_required")
-    team_id = await uow.teams.ensure(unit.id, team.strip()[:120]) if team else None
-    code = new_code(INVITE_LENGTH)
-    expires = datetime.now(timezone.utc) + timedelta(days=days)
-    invite_id = await uow.invites.add(secrets.digest("invite", code.replace("-", "")), role,
-                                      unit.id if unit else None, team_id, expires, created_by)
-    uow.audit.record(created_by, "invite_created", "invite", str(invite_id),
-                     {"role": role.value, "unit": unit_slug, "team": team})
-    return NewInvite(invite_id, code, expires)
 
 
 class InviteRedemption:
@@ -72,9 +36,9 @@ class InviteRedemption:
     async def redeem(self, turn: Turn, typed: str) -> None:
         code = normalise_code(typed, INVITE_LENGTH)
         invite = await turn.uow.invites.find(self._secrets.digest("invite", code)) if code else None
-        problem = _problem(invite)
-        if problem:
-            turn.say(turn.t(problem))
+        problem = invite_problem(invite, datetime.now(timezone.utc))
+        if problem or invite is None:
+            turn.say(turn.t(problem or "invite.invalid"))
             return
         turn.go(self.step, invite=invite.id)
         await turn.show()
@@ -95,48 +59,21 @@ class InviteRedemption:
         return True
 
     async def _join(self, turn: Turn, name: str) -> None:
-        invite = await _invite_by_id(turn, int(turn.state.data.get("invite", 0)))
-        problem = _problem(invite)
-        if problem:
-            turn.say(turn.t(problem))
+        command = JoinWithInvite(int(turn.state.data.get("invite", 0)), turn.inbound.channel,
+                                 turn.inbound.user_id, name, datetime.now(timezone.utc))
+        try:
+            member = await join_with_invite(command, turn.uow)
+        except InviteError as error:
+            turn.say(turn.t(error.key))
             turn.go("main")
             return
-        member = await turn.uow.members.save(Member(
-            channel=turn.inbound.channel, user_id=turn.inbound.user_id, role=Role(invite.role),
-            unit_id=invite.unit_id, team_id=invite.team_id, name=name))
-        if not await turn.uow.invites.use(invite.id, member.id, datetime.now(timezone.utc)):
-            raise InviteRace()
-        turn.uow.audit.record(f"member:{member.id}", "invite_used", "invite", str(invite.id))
         turn.member = member
         turn.reply.command_menu = command_menu(member)
-        unit = await turn.uow.units.by_id(invite.unit_id) if invite.unit_id else None
+        unit = await turn.uow.units.by_id(member.unit_id) if member.unit_id else None
         turn.say(turn.t(f"invite.welcome.{member.role.value}", name=name,
                         unit=unit.police if unit else ""))
         turn.go("main")
         await turn.show()
-
-
-class InviteRace(Exception):
-    """Two people used one invite at once; the loser's transaction is rolled back."""
-
-
-async def _invite_by_id(turn: Turn, invite_id: int):
-    return await turn.uow.invites.by_id(invite_id)
-
-
-def _problem(invite) -> str | None:
-    if invite is None:
-        return "invite.invalid"
-    if invite.revoked_at is not None:
-        return "invite.revoked"
-    if invite.used_at is not None:
-        return "invite.used"
-    expires = invite.expires_at
-    if expires.tzinfo is None:
-        expires = expires.replace(tzinfo=timezone.utc)
-    if expires <= datetime.now(timezone.utc):
-        return "invite.expired"
-    return None
 
 
 ROLE_WORDS = {"officer": Role.OFFICER, "canbo": Role.OFFICER, "command": Role.COMMAND,
@@ -173,11 +110,11 @@ class InviteCommand:
         if not may_invite(turn.member, role, unit.id if unit else None):
             turn.say(turn.t("invite.not_allowed"))
             return
+        assert turn.member is not None           # may_invite let only a member through
+        command = CreateInvite(role, unit.slug if unit else None, " ".join(words[2:]) or None,
+                               self._days, f"member:{turn.member.id}", datetime.now(timezone.utc))
         try:
-            new = await create_invite(turn.uow, self._secrets, role=role,
-                                      unit_slug=unit.slug if unit else None,
-                                      team=" ".join(words[2:]) or None, days=self._days,
-                                      created_by=f"member:{turn.member.id}")
+            new = await create_invite(command, turn.uow, self._secrets)
         except InviteError as error:
             turn.say(turn.t(error.key))
             return

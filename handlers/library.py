@@ -2,6 +2,8 @@
 by topic, searching by a word, and reading one bulletin (with a way to report about it)."""
 from __future__ import annotations
 
+from typing import Protocol
+
 from handlers.dialogue import Turn, option
 from handlers.domain import Bulletin, EventKind, SentBulletin
 from handlers.library_items import (LATEST, SEARCH, Entry, latest_entries, library_entry,
@@ -16,7 +18,13 @@ __all__ = ["LATEST", "LibraryTopicsScreen", "LibraryListScreen", "LibraryReadScr
            "LibrarySearchScreen", "search"]
 
 
-def bulletin_text(turn: Turn, bulletin: Bulletin) -> str:
+class Writes(Protocol):
+    """What can write a catalogue text: a Turn (the person's language) or one language."""
+
+    def t(self, key: str, **values: object) -> str: ...
+
+
+def bulletin_text(turn: Writes, bulletin: Bulletin) -> str:
     text = turn.t("library.bulletin", title=bulletin.title,
                   date=bulletin.published.strftime("%d/%m/%Y"),
                   topic=turn.t(f"topic.{bulletin.topic}"), body=bulletin.body.strip())

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from handlers.dialogue import Turn, activate, option
 from handlers.domain import EventKind, SubscriberStatus
-from handlers.features import Action, Feature, MenuItem
+from handlers.features import Action, ButtonAction, Feature, MenuItem
 from handlers.library import LATEST
 from handlers.messages import Kind, Message
 from handlers.onboarding import ONBOARDING, SETTINGS, CommuneScreen
@@ -231,9 +231,9 @@ class Router:
     def __init__(self, features: list[Feature]) -> None:
         self._commands: dict[str, Action] = {}
         self._open: set[str] = set()
-        self._actions: dict = {}
+        self._actions: dict[str, ButtonAction] = {}
         self._group: dict[str, Action] = {}
-        self._links: dict = {}
+        self._links: dict[str, ButtonAction] = {}
         for feature in features:
             self._commands.update(feature.commands)
             self._open |= feature.open_commands

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from handlers.dialogue import Turn, activate, option
 from handlers.domain import EventKind, Unit
-from handlers.messages import Message
+from handlers.messages import Button, Message
 from handlers.text import fold, strip_place_prefix
 
 PAGE_SIZE = 8
@@ -167,7 +167,7 @@ def _clamp(page: int, count: int) -> int:
     return min(max(page, 0), _pages(count) - 1)
 
 
-def _page_buttons(turn: Turn, step: str, page: int, count: int) -> list:
+def _page_buttons(turn: Turn, step: str, page: int, count: int) -> list[Button]:
     buttons = []
     if page > 0:
         buttons.append(option(step, f"p.{page - 1}", turn.t("common.prev")))

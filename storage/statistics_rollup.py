@@ -2,9 +2,9 @@
 
 The ledger stays the source of truth. `refresh_rollup` folds the ledger rows after the
 watermark (`ledger_rollup_state.last_id`) into `ledger_daily` and `ledger_monthly` (sums per
-Vietnam day or month, kind, unit, topic and channel) and recomputes `tip_facts` for the tips those rows touch, then moves the
-watermark, all in one transaction. A report reads the rollup up to the watermark plus the ledger
-rows after it, so it is exact at any moment, refreshed or not (storage.statistics).
+Vietnam day or month, kind, unit, topic and channel) and recomputes `tip_facts` for the tips
+those rows touch, then moves the watermark, all in one transaction. A report reads the rollup
+up to the watermark plus the ledger rows after it, so it is exact at any moment, refreshed or not (storage.statistics).
 
 Why a watermark is safe: on PostgreSQL the refresh first takes a lock that waits for every
 transaction still inserting into the ledger and holds new ones back for the few milliseconds it
@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import (BigInteger, Date, Index, Integer, PrimaryKeyConstraint, String, cast, delete, func, insert,
-                        literal, literal_column, select, text, update)
+from sqlalchemy import (BigInteger, Date, Index, Integer, PrimaryKeyConstraint, String, cast,
+                        delete, func, insert, literal, literal_column, select, text, update)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -195,30 +195,28 @@ def _counted(row, keys, kinds, units, a: date, b: date | None):
 
 
 def _recent(dialect: str, keys, kinds, start, end, after: int, units):
-    l = LEDGER.c
+    led = LEDGER.c
     # Grouping by a plain column would have SQLite walk an index in its order from end to end.
-    tail = {"day": local_day(dialect, l.at), "kind": l.kind.op("||")(literal("")),
-            "unit_id": func.coalesce(l.unit_id, NO_UNIT),
-            "topic": func.coalesce(l.topic, NO_TOPIC), "channel": func.coalesce(l.channel, "")}
+    tail = {"day": local_day(dialect, led.at), "kind": led.kind.op("||")(literal("")),
+            "unit_id": func.coalesce(led.unit_id, NO_UNIT),
+            "topic": func.coalesce(led.topic, NO_TOPIC), "channel": func.coalesce(led.channel, "")}
     # Only the id range may lead: kind, time and unit are wrapped so that no planner reads
     # a period's worth of an index for the few rows after the watermark.
-    at = func.coalesce(l.at, l.at, type_=l.at.type)
-    where = [l.id > after, tail["kind"].in_(kinds), at >= start]
+    at = func.coalesce(led.at, led.at, type_=led.at.type)
+    where = [led.id > after, tail["kind"].in_(kinds), at >= start]
     if end is not None:
         where.append(at < end)
     if units is not None:
         where.append(tail["unit_id"].in_(units))
     columns = [tail[k].label(k) for k in keys]
-    return select(*columns, func.sum(l.count)).where(*where).group_by(*[tail[k] for k in keys])
+    return select(*columns, func.sum(led.count)).where(*where).group_by(*[tail[k] for k in keys])
 
 
 def restore(keys: tuple[str, ...], row) -> tuple:
     """A row of `sums` with none-units and none-topics as None, days as dates."""
     out = []
     for key, value in zip(keys, row):
-        if key == "unit_id" and value == NO_UNIT:
-            value = None
-        elif key == "topic" and value == NO_TOPIC:
+        if key == "unit_id" and value == NO_UNIT or key == "topic" and value == NO_TOPIC:
             value = None
         elif key == "day" and isinstance(value, str):
             value = date.fromisoformat(value)

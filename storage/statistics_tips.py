@@ -106,7 +106,7 @@ class TipFigures:
         unit = self.facts.c.unit_id
         return true() if self._scope.everything else unit.in_(self._scope.raw_ids)
 
-    async def run(self, edges: list[datetime]) -> tuple[dict[str, list["GroupedTips"]], dict]:
+    async def run(self, edges: list[datetime]) -> tuple[dict[str, list[GroupedTips]], dict]:
         """Tip counts grouped three ways (by unit, by category, by month) and each tip's
         durations, in one statement over the facts (one row per tip, kept by the rollup);
         the percentiles are ranked here. A year of tips barely groups over all dimensions

@@ -12,11 +12,12 @@ from functools import partial
 from pathlib import Path
 
 from bot.broadcasting.context import broadcast_channels
+from broadcasts.commands import (ChangeBroadcast, DraftRefused, ScheduleBroadcast,
+                                 change_broadcast, schedule_broadcast)
 from broadcasts.links import InLanguage
-from broadcasts.model import (Action, Audience, Draft, Status, allowed_from, check_draft,
-                              stored_fields, transition)
+from broadcasts.model import Action, Audience, Draft, Status
 from broadcasts.problems import BadPhoto, BulletinProblem, UnknownBroadcast
-from broadcasts.recurrence import next_occurrence, to_vietnam_time
+from broadcasts.recurrence import to_vietnam_time
 from broadcasts.status import problem_text, status_text
 from broadcasts.when import local_text
 from handlers.library import bulletin_text
@@ -67,7 +68,7 @@ async def handle(app, args: argparse.Namespace) -> None:
             print(status_text(t, await _get(app, args.id),
                               reach_hours=app.settings.zalo_reply_window_hours))
         else:
-            await _change(app, args.id, Action(args.action), t)
+            await _change(app, args.id, Action(args.action))
     except BulletinProblem as problem:
         sys.exit(problem_text(t, problem))
 
@@ -82,20 +83,16 @@ async def _send(app, args: argparse.Namespace, t) -> None:
         if args.bulletin is not None:
             draft.text = await _library_text(app, uow, args.bulletin)
             draft.bulletin_id = args.bulletin
-        problems = check_draft(draft, now, known_topics=await uow.topics.active())
-        if problems:
-            sys.exit("\n".join(problem_text(t, p) for p in problems))
-        if draft.recurrence and draft.start is None:
-            draft.start = next_occurrence(draft.recurrence, now)
-        fields = stored_fields(draft, now, sender="cli", member_id=None, status=Status.SCHEDULED)
-        new_id = await uow.broadcasts.create(fields)
+        try:
+            scheduled = await schedule_broadcast(ScheduleBroadcast(draft, now), uow)
+        except DraftRefused as refused:
+            sys.exit("\n".join(problem_text(t, p) for p in refused.problems))
         count = await uow.broadcasts.count_recipients(
             draft.topics, draft.unit_ids, draft.all_units, draft.audience.value,
             broadcast_channels(app.settings))
-        uow.audit.record("cli", "broadcast_confirmed", "broadcast", str(new_id))
         await uow.commit()
-    print(f"broadcast #{new_id} scheduled: starts {local_text(fields['start_at'])}, expires "
-          f"{local_text(fields['expires_at'])}, {count} recipients now")
+    print(f"broadcast #{scheduled.broadcast_id} scheduled: starts {local_text(scheduled.start)}, "
+          f"expires {local_text(scheduled.expires)}, {count} recipients now")
 
 
 async def _unit_ids(uow, slugs: list[str]) -> list[int]:
@@ -148,15 +145,10 @@ async def _list(app, t) -> None:
               f"units {where}{'  repeats ' + v.recurrence if v.recurrence else ''}")
 
 
-async def _change(app, broadcast_id: int, action: Action, t) -> None:
-    view = await _get(app, broadcast_id)
-    target = transition(Status(view.status), action)     # raises AlreadyFinished, WrongState
+async def _change(app, broadcast_id: int, action: Action) -> None:
+    """Raises UnknownBroadcast, AlreadyFinished or WrongState (printed by handle)."""
     async with app.uow() as uow:
-        changed = await uow.broadcasts.change(broadcast_id, {s.value for s in allowed_from(action)},
-                                              target.value, datetime.now(timezone.utc))
-        if changed:
-            uow.audit.record("cli", f"broadcast_{action.value}", "broadcast", str(broadcast_id))
+        target = await change_broadcast(
+            ChangeBroadcast(broadcast_id, action, datetime.now(timezone.utc)), uow)
         await uow.commit()
-    if not changed:
-        transition(Status((await _get(app, broadcast_id)).status), action)
     print(f"broadcast #{broadcast_id}: {target.value}")

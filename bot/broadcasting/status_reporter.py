@@ -41,7 +41,7 @@ class StatusReporter:
                 log.warning("status messages not refreshed", exc_info=True)
             try:
                 await asyncio.wait_for(stop.wait(), self._every)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
 
     async def refresh(self) -> None:

@@ -29,7 +29,7 @@ async def pause(stop: asyncio.Event, seconds: float) -> None:
     """Sleep, waking early when ``stop`` is set."""
     try:
         await asyncio.wait_for(stop.wait(), seconds)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         pass
 
 

@@ -36,7 +36,7 @@ class Sections:
         self._sources()
 
     def _masthead(self) -> None:
-        f, l = self.f, self.l
+        f, lb = self.f, self.l
         police = (f.issuer or self.t("police_default")).upper()
         when = f.generated_at
         self.w.masthead([police, "", self.t("number")],
@@ -44,7 +44,7 @@ class Sections:
                          self.t("dated", day=f"{when.day:02d}", month=f"{when.month:02d}",
                                 year=when.year)])
         self.w.centred(self.t("title"), bold=True)
-        self.w.centred(self.t("subtitle", period=l.period(f.period), scope=self.place()),
+        self.w.centred(self.t("subtitle", period=lb.period(f.period), scope=self.place()),
                        bold=True)
 
     def place(self) -> str:
@@ -91,28 +91,28 @@ class Sections:
                       self.t("col.delivered"), self.t("col.share")], rows, [4, 2.5, 3, 3, 2.5])
 
     def _outreach_rows(self) -> list[list]:
-        rows, c, l = [], self.c, self.l
+        rows, c, lb = [], self.c, self.l
         if self.f.total.bulletins or c.attempted:
             rows.append([self.t("row.bulletins"), self.f.total.bulletins,
-                         self.t("detail.delivered", n=l.n(c.delivered),
-                                share=l.pct(c.delivered, c.attempted)), self.t(f"source.{BOT}")])
+                         self.t("detail.delivered", n=lb.n(c.delivered),
+                                share=lb.pct(c.delivered, c.attempted)), self.t(f"source.{BOT}")])
         for category in CATEGORIES:
             if category.slug in NOT_OUTREACH:
                 continue
             a = c.activity(category.slug)
             if a.count:
-                rows.append([l.activity(category.slug), a.count, self._extra(category, a),
+                rows.append([lb.activity(category.slug), a.count, self._extra(category, a),
                              self.t(f"source.{RECORDED}")])
         return rows
 
     def _extra(self, category, a) -> str:
-        l = self.l
+        lb = self.l
         if category.extra == "attendance" and a.attendance:
-            return self.t("detail.attendance", n=l.n(a.attendance))
+            return self.t("detail.attendance", n=lb.n(a.attendance))
         if category.extra == "aired":
-            return self.t("detail.aired", n=l.n(a.aired))
+            return self.t("detail.aired", n=lb.n(a.aired))
         if category.extra == "succeeded":
-            return self.t("detail.succeeded", n=l.n(a.succeeded), share=l.pct(a.succeeded,
+            return self.t("detail.succeeded", n=lb.n(a.succeeded), share=lb.pct(a.succeeded,
                                                                                 a.count))
         return ""
 
@@ -134,7 +134,7 @@ class Sections:
                         attendance=self.l.n(a.attendance))
 
     def _tips(self) -> None:
-        c, n, l = self.c, self.l.n, self.l
+        c, n, lb = self.c, self.l.n, self.l
         self.w.heading(self.t("tips"), 2)
         offline = self._offline_tips()
         if not c.tips:
@@ -142,17 +142,17 @@ class Sections:
             self._offline_tips_table(offline)
             return
         text = self.t("tips_text", tips=n(c.tips), residents=n(c.tips_residents),
-                      valuable=n(c.valuable), share=l.pct(c.valuable, c.tips))
+                      valuable=n(c.valuable), share=lb.pct(c.valuable, c.tips))
         if c.tips_team:
             text += " " + self.t("tips_team", n=n(c.tips_team))
         if c.tips_moved or c.tips_escalated:
             text += " " + self.t("tips_moved", moved=n(c.tips_moved),
                                  escalated=n(c.tips_escalated))
         self.w.paragraph(text)
-        rows = [[l.category(g.category), g.tips, g.residents, g.team, g.valuable,
-                 l.pct(g.valuable, g.tips)] for g in self.f.categories]
+        rows = [[lb.category(g.category), g.tips, g.residents, g.team, g.valuable,
+                 lb.pct(g.valuable, g.tips)] for g in self.f.categories]
         rows.append([self.t("total"), c.tips, c.tips_residents, c.tips_team, c.valuable,
-                     l.pct(c.valuable, c.tips)])
+                     lb.pct(c.valuable, c.tips)])
         self.w.table([self.t("col.category"), self.t("col.tips"), self.t("col.residents"),
                       self.t("col.team"), self.t("col.valuable"), self.t("col.share")], rows,
                      [5, 2, 2.5, 2.5, 2, 2])
@@ -166,12 +166,12 @@ class Sections:
     def _offline_tips_table(self, offline: list) -> None:
         if not offline:
             return
-        l = self.l
+        lb = self.l
         count = sum(a.count for _, a in offline)
         valuable = sum(a.succeeded for _, a in offline)
-        self.w.paragraph(self.t("offline_tips", n=l.n(count), valuable=l.n(valuable),
-                                share=l.pct(valuable, count)))
-        rows = [[l.activity(slug), a.count, a.succeeded, l.pct(a.succeeded, a.count),
+        self.w.paragraph(self.t("offline_tips", n=lb.n(count), valuable=lb.n(valuable),
+                                share=lb.pct(valuable, count)))
+        rows = [[lb.activity(slug), a.count, a.succeeded, lb.pct(a.succeeded, a.count),
                  self.t(f"source.{RECORDED}")] for slug, a in offline]
         self.w.table([self.t("col.item"), self.t("col.tips"), self.t("col.valuable"),
                       self.t("col.share"), self.t("col.source")], rows, [6, 2, 2.5, 2, 3.5])

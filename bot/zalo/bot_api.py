@@ -4,7 +4,6 @@ The token sits in the URL path, so no URL of this module is ever logged or put i
 """
 from __future__ import annotations
 
-import asyncio
 
 import aiohttp
 
@@ -26,7 +25,7 @@ class BotApiClient:
                                        timeout=aiohttp.ClientTimeout(total=timeout)) as response:
                 status = response.status
                 body = await response.json(content_type=None)
-        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
+        except (TimeoutError, aiohttp.ClientError, ValueError) as error:
             raise ZaloUnavailable(f"{method}: {type(error).__name__}") from None
         if not isinstance(body, dict) or "ok" not in body:
             raise ZaloUnavailable(f"{method}: http {status}, not an envelope")

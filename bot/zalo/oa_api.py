@@ -1,7 +1,6 @@
 """The OA Open API over HTTP: `access_token` header, `{"error": 0, "data": ...}` envelope."""
 from __future__ import annotations
 
-import asyncio
 import logging
 
 import aiohttp
@@ -59,7 +58,7 @@ class OAClient:
                 if response.status >= 500:
                     raise ZaloUnavailable(f"oa http {response.status}")
                 body = await response.json(content_type=None)
-        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
+        except (TimeoutError, aiohttp.ClientError, ValueError) as error:
             raise ZaloUnavailable(f"oa: {type(error).__name__}") from error
         if not isinstance(body, dict) or not isinstance(body.get("error"), int):
             raise ZaloUnavailable("oa: not an envelope")

@@ -171,7 +171,7 @@ class TokenKeeper:
                                        headers={"secret_key": self._app_secret},
                                        timeout=TIMEOUT) as response:
                 body = await response.json(content_type=None)
-        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
+        except (TimeoutError, aiohttp.ClientError, ValueError) as error:
             raise ZaloUnavailable(f"oauth: {type(error).__name__}") from error
         if not isinstance(body, dict):
             raise ZaloUnavailable("oauth: not an object")

@@ -20,7 +20,7 @@ class InteractionWindow:
     reply: timedelta
 
     @classmethod
-    def from_hours(cls, free_hours: float, reply_hours: float) -> "InteractionWindow":
+    def from_hours(cls, free_hours: float, reply_hours: float) -> InteractionWindow:
         return cls(timedelta(hours=free_hours), timedelta(hours=reply_hours))
 
     def reach(self, last_at: datetime | None, now: datetime) -> Reach:

@@ -11,7 +11,7 @@ from handlers.messages import Document, Message
 from handlers.statistics.access import leave, may_see
 from handlers.statistics.labels import Labels
 from handlers.statistics.period import Period
-from handlers.statistics.ports import ReportFile
+from handlers.ports import ReportFile
 from handlers.statistics.tree import UnknownUnit
 
 FORMATS = ("docx", "xlsx")

@@ -12,7 +12,7 @@ from handlers.statistics.chat_files import remember
 from handlers.statistics.labels import Labels
 from handlers.statistics.narrative import summary
 from handlers.statistics.period import Period, PeriodError, local_today, named, parse_range
-from handlers.statistics.ports import Chart
+from handlers.ports import Chart
 from handlers.statistics.tree import UnknownUnit
 
 NAMED = ("this_month", "last_month", "this_year")

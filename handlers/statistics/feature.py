@@ -12,7 +12,7 @@ from handlers.statistics.chat_record import (CategoryScreen, ConfirmScreen, Coun
 from handlers.statistics.chat_stats import PeriodScreen, RangeScreen, StatsReport
 from handlers.statistics.chat_units import UnitPickScreen
 from handlers.statistics.chat_files import FilesScreen
-from handlers.statistics.ports import Chart, ReportFile
+from handlers.ports import Chart, ReportFile
 
 
 def is_staff(turn: Turn) -> bool:

@@ -23,7 +23,7 @@ class ActivityTotals:
     aired: int = 0
     succeeded: int = 0
 
-    def add(self, other: "ActivityTotals") -> None:
+    def add(self, other: ActivityTotals) -> None:
         for f in fields(self):
             setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
@@ -76,7 +76,7 @@ class Counts:
     def pending(self) -> int:
         return self.tips - self.judged
 
-    def add(self, other: "Counts") -> None:
+    def add(self, other: Counts) -> None:
         for f in fields(self):
             if f.name != "activities":
                 setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))

@@ -15,7 +15,7 @@ class Share(str):
 
     ratio: float
 
-    def __new__(cls, shown: str, ratio: float) -> "Share":
+    def __new__(cls, shown: str, ratio: float) -> Share:
         made = super().__new__(cls, shown)
         made.ratio = ratio
         return made

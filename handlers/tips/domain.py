@@ -4,8 +4,10 @@ from __future__ import annotations
 import enum
 import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from handlers.messages import Attachment
 
@@ -70,7 +72,7 @@ class TipDraft:
     place: str = ""                # free text of the place (team reports), optional
     location: tuple[float, float] | None = None
     text: str = ""
-    attachments: list[dict] = field(default_factory=list)
+    attachments: list[dict[str, Any]] = field(default_factory=list)
     contact: str = ""
     happened_at: str = ""          # team reports: ISO time, default now
     started_at: str = ""
@@ -97,7 +99,7 @@ class Tip:
     possible_duplicate: bool = False
     conversation_ended: bool = False
     erased: bool = False
-    attachments: list[dict] = field(default_factory=list)
+    attachments: list[dict[str, Any]] = field(default_factory=list)
     duplicate_of: int | None = None
     closed_at: datetime | None = None
     first_unit_id: int | None = None
@@ -116,14 +118,28 @@ class ThreadMessage:
     text: str
     at: datetime
     author: str = ""           # the officer's name for notes and questions
-    attachments: tuple[dict, ...] = ()
+    attachments: tuple[dict[str, Any], ...] = ()
 
 
-def stored_files(attachments) -> tuple[dict, ...]:
+def stored_files(attachments: Iterable[Attachment]) -> tuple[dict[str, Any], ...]:
     """Attachments as the tip line stores them (JSON-friendly)."""
     return tuple({"kind": a.kind, "ref": a.ref, "mime": a.mime} for a in attachments)
 
 
-def as_attachments(files) -> tuple[Attachment, ...]:
+def as_attachments(files: Iterable[dict[str, Any]]) -> tuple[Attachment, ...]:
     """Stored files back as attachments to relay."""
     return tuple(Attachment(kind=f["kind"], ref=f["ref"], mime=f.get("mime", "")) for f in files)
+
+
+@dataclass(frozen=True)
+class TipRules:
+    """Deployment settings the tip line obeys."""
+
+    tips_per_hour: int = 3
+    tips_per_day: int = 10
+    lookups_per_hour: int = 10
+    link_retention_days: int = 30
+    content_retention_days: int = 730
+    escalation_minutes: int = 120
+    cards_per_minute: int = 6      # a unit's tip cards a minute before one digest message
+    invite_days: int = 7

@@ -7,7 +7,8 @@ from handlers.invites import InviteCommand, InviteRedemption, StartLink
 from handlers.messages import Message
 from handlers.tips.followup import Followup
 from handlers.tips.officer import AskStep, DuplicateStep, MoveStep, NoteStep, OfficerDesk
-from handlers.tips.ports import Secrets, TipRules
+from handlers.ports import Secrets
+from handlers.tips.domain import TipRules
 from handlers.tips.resident import SafetyScreen, resident_screens
 from handlers.tips.team import (TeamPlaceScreen, TeamTimeScreen, begin_report, is_team_member,
                                 my_reports)

@@ -7,10 +7,11 @@ from datetime import datetime, timezone
 from handlers.dialogue import Turn
 from handlers.domain import EventKind
 from handlers.messages import Button, Message, Outgoing
-from handlers.tips.cards import staff_t, thread_text
+from handlers.tips.cards import staff_t
 from handlers.tips.domain import (ThreadMessage, Tip, as_attachments, normalise_code,
                                   stored_files)
-from handlers.tips.ports import Secrets, TipRules
+from handlers.ports import Secrets
+from handlers.tips.domain import TipRules
 from handlers.tips.routing import notify_member, notify_unit
 from handlers.tips.service import windows
 from handlers.tips.status import EndScreen, TipStatusScreen, seal_tip

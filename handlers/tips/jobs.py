@@ -11,7 +11,7 @@ from handlers.i18n import Catalog
 from handlers.messages import Message, Outgoing
 from handlers.ports import UnitOfWork, UnitOfWorkFactory
 from handlers.tips.cards import staff_t, tip_card
-from handlers.tips.ports import TipRules
+from handlers.tips.domain import TipRules
 from handlers.tips.routing import duty_desk, notify_unit
 
 TIP_STEPS = "tip_"

@@ -6,16 +6,19 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 from handlers.dialogue import Turn, option
-from handlers.domain import EventKind
+from handlers.domain import Unit
 from handlers.messages import Button, Message, Outgoing
 from handlers.onboarding import match_units
 from handlers.tips.cards import local_time, staff_t, thread_text, tip_card
-from handlers.tips.domain import (Outcome, ThreadMessage, Tip, TipStatus, as_attachments,
-                                  stored_files)
+from handlers.tips.actions import (CloseTip, JudgeTip, MoveTip, NoteOnTip, TakeTip, actor_of,
+                                   close_tip, judge_tip, move_tip, note_on_tip, take_tip)
+from handlers.tips.domain import Outcome, Tip, as_attachments, stored_files
 from handlers.tips.followup import send_to_tipster
-from handlers.tips.ports import Secrets, TipRules
+from handlers.ports import Secrets
+from handlers.tips.domain import TipRules
 from handlers.tips.routing import duty_desk, notify_unit
 
 INBOX_PAGE = 5
@@ -24,7 +27,7 @@ TEXT_STEPS = {"ask": "tip_ask", "note": "tip_note", "move": "tip_move"}
 
 
 def actor(turn: Turn) -> str:
-    return f"member:{turn.member.id}" if turn.member else "unknown"
+    return actor_of(turn.member)
 
 
 class OfficerDesk:
@@ -73,10 +76,12 @@ class OfficerDesk:
         if turn.member is None or not turn.member.role.is_staff:
             turn.reply.notice = turn.t("tip.officer.not_allowed")
             return
-        units = None if turn.member.role.sees_every_unit else [turn.member.unit_id]
+        mine = [turn.member.unit_id] if turn.member.unit_id is not None else []
+        units = None if turn.member.role.sees_every_unit else mine
         total = await turn.uow.tips.count_open(units)
         tips = await turn.uow.tips.open_tips(units, page * INBOX_PAGE, INBOX_PAGE)
-        rows = [(Button(self._line(turn, t), f"tip:view:{t.id}"),) for t in tips]
+        rows: list[tuple[Button, ...]] = [(Button(self._line(turn, t), f"tip:view:{t.id}"),)
+                                          for t in tips]
         nav = []
         if page > 0:
             nav.append(Button(turn.t("common.prev"), f"tip:inbox:{page - 1}"))
@@ -104,21 +109,11 @@ class OfficerDesk:
 
     async def ensure_taken(self, turn: Turn, tip: Tip) -> bool:
         """Any first action takes the tip; False if another officer already has it."""
-        now = datetime.now(timezone.utc)
-        if tip.taken_by == turn.member.id:
-            return True
-        if tip.taken_by is None and await turn.uow.tips.take(tip.id, turn.member.id, now):
-            tip.taken_by, tip.status = turn.member.id, TipStatus.TAKEN
-            created = await turn.uow.tips.first_action(tip.id, now)
-            seconds = int((now - _aware(created)).total_seconds()) if created else None
-            turn.uow.ledger.record(EventKind.TIP_TAKEN, unit_id=tip.unit_id, topic=tip.category,
-                                   ref=str(tip.id), data={"seconds": seconds})
-            turn.uow.audit.record(actor(turn), "taken", "tip", str(tip.id))
-            return True
-        return turn.member.role.sees_every_unit and tip.taken_by is not None
+        assert turn.member is not None           # allowed_tip let only a member through
+        return await take_tip(TakeTip(tip, turn.member, datetime.now(timezone.utc)), turn.uow)
 
     async def _take(self, turn: Turn, tip: Tip, _: list[str]) -> None:
-        if tip.taken_by == turn.member.id:
+        if turn.member is not None and tip.taken_by == turn.member.id:
             turn.reply.notice = turn.t("tip.officer.already_yours")
         elif await self.ensure_taken(turn, tip):
             turn.reply.notice = turn.t("tip.officer.taken", label=tip.label)
@@ -128,7 +123,7 @@ class OfficerDesk:
 
     async def _taken_by_other(self, turn: Turn, tip: Tip) -> None:
         fresh = await turn.uow.tips.by_id(tip.id)
-        other = await turn.uow.members.by_id(fresh.taken_by or 0)
+        other = await turn.uow.members.by_id(fresh.taken_by or 0) if fresh else None
         text = turn.t("tip.officer.taken_by_other", label=tip.label,
                       name=other.name if other else "?")
         turn.reply.notice = text
@@ -178,12 +173,8 @@ class OfficerDesk:
         await self.set_outcome(turn, tip, Outcome(value), None)
 
     async def set_outcome(self, turn: Turn, tip: Tip, outcome: Outcome, dup: Tip | None) -> None:
-        tip.outcome, tip.duplicate_of = outcome, dup.id if dup else None
-        await turn.uow.tips.save(tip)
-        turn.uow.ledger.record(EventKind.TIP_OUTCOME, unit_id=tip.unit_id, topic=tip.category,
-                               ref=str(tip.id), data={"outcome": outcome.value})
-        turn.uow.audit.record(actor(turn), "outcome", "tip", str(tip.id),
-                              {"outcome": outcome.value, "duplicate_of": tip.duplicate_of})
+        assert turn.member is not None
+        await judge_tip(JudgeTip(tip, turn.member, outcome, dup), turn.uow)
         turn.say(turn.t("tip.officer.outcome_set", label=tip.label,
                         outcome=turn.t(f"tip.outcome.{outcome.value}")))
 
@@ -194,41 +185,22 @@ class OfficerDesk:
         if not await self.ensure_taken(turn, tip):
             await self._taken_by_other(turn, tip)
             return
-        now = datetime.now(timezone.utc)
-        tip.status, tip.closed_at = TipStatus.CLOSED, now
-        await turn.uow.tips.save(tip)
-        seconds = int((now - _aware(tip.created_at)).total_seconds())
-        turn.uow.ledger.record(EventKind.TIP_CLOSED, unit_id=tip.unit_id, topic=tip.category,
-                               ref=str(tip.id), data={"seconds": seconds,
-                                                      "outcome": tip.outcome.value
-                                                      if tip.outcome else None})
-        turn.uow.audit.record(actor(turn), "closed", "tip", str(tip.id))
+        assert turn.member is not None
+        await close_tip(CloseTip(tip, turn.member, datetime.now(timezone.utc),
+                                 timedelta(days=self._rules.link_retention_days)), turn.uow)
         await send_to_tipster(turn, self._secrets, tip, "tip.closed_for_tipster",
                               answerable=False, label=tip.label)
-        await turn.uow.tips.schedule_link_erasure(
-            tip.id, now + timedelta(days=self._rules.link_retention_days))
         turn.reply.notice = turn.t("tip.officer.closed", label=tip.label)
         turn.say(turn.t("tip.officer.closed", label=tip.label))
 
-    async def move_to(self, turn: Turn, tip: Tip, unit, reason: str) -> None:
-        before = tip.unit_id
-        tip.unit_id, tip.status = unit.id, TipStatus.NEW
-        await turn.uow.tips.save(tip)
-        await turn.uow.tips.release(tip.id)
-        turn.uow.ledger.record(EventKind.TIP_MOVED, unit_id=unit.id, topic=tip.category,
-                               ref=str(tip.id), data={"from_unit": before, "to_unit": unit.id})
-        turn.uow.audit.record(actor(turn), "moved", "tip", str(tip.id),
-                              {"from": before, "to": unit.id, "reason": reason})
-        tip.taken_by = None
+    async def move_to(self, turn: Turn, tip: Tip, unit: Unit, reason: str) -> None:
+        assert turn.member is not None
+        await move_tip(MoveTip(tip, turn.member, unit, reason), turn.uow)
         card = await tip_card(turn, tip, "tip.card.moved")
         await notify_unit(turn, unit.id, Message(
             text=card.text + "\n\n" + staff_t(turn, "tip.card.move_reason", reason=reason),
             buttons=card.buttons, attachments=card.attachments, protect=True), about=tip.id)
         turn.say(turn.t("tip.officer.moved", label=tip.label, unit=unit.name))
-
-
-def _aware(at: datetime) -> datetime:
-    return at if at.tzinfo else at.replace(tzinfo=timezone.utc)
 
 
 class TextStep:
@@ -270,7 +242,7 @@ class AskStep(TextStep):
         await self._send(turn, turn.inbound.text.strip(), files)
         return True
 
-    async def _send(self, turn: Turn, text: str, files: tuple) -> None:
+    async def _send(self, turn: Turn, text: str, files: tuple[dict[str, Any], ...]) -> None:
         tip = await self.tip(turn)
         if tip is None:
             return
@@ -279,12 +251,9 @@ class AskStep(TextStep):
                                      label=tip.label, text=text or "📎"):
             turn.say(turn.t("tip.officer.cannot_reach"))
             return
-        now = datetime.now(timezone.utc)
-        await turn.uow.tips.add_message(tip.id, ThreadMessage("to_tipster", text, now,
-                                                              attachments=files), turn.member.id)
-        turn.uow.ledger.record(EventKind.FOLLOWUP_SENT, unit_id=tip.unit_id, topic=tip.category,
-                               ref=str(tip.id))
-        turn.uow.audit.record(actor(turn), "asked", "tip", str(tip.id))
+        assert turn.member is not None
+        await note_on_tip(NoteOnTip(tip, turn.member, text, datetime.now(timezone.utc), files,
+                                    asked=True), turn.uow)
         turn.say(turn.t("tip.officer.question_sent", label=tip.label))
 
 
@@ -293,10 +262,9 @@ class NoteStep(TextStep):
 
     async def free_text(self, turn: Turn, text: str) -> bool:
         tip = await self.tip(turn)
-        if tip is not None:
-            await turn.uow.tips.add_message(tip.id, ThreadMessage(
-                "note", text.strip(), datetime.now(timezone.utc)), turn.member.id)
-            turn.uow.audit.record(actor(turn), "noted", "tip", str(tip.id))
+        if tip is not None and turn.member is not None:
+            await note_on_tip(NoteOnTip(tip, turn.member, text.strip(),
+                                        datetime.now(timezone.utc)), turn.uow)
             turn.say(turn.t("tip.officer.note_saved", label=tip.label))
         return True
 

@@ -12,7 +12,8 @@ from handlers.onboarding import CommuneScreen, match_units
 from handlers.text import split_text
 from handlers.tips.domain import (CATEGORIES, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, MAX_CONTACT,
                                   MAX_TEXT, TipDraft, TipKind)
-from handlers.tips.ports import Secrets, TipRules
+from handlers.ports import Secrets
+from handlers.tips.domain import TipRules
 from handlers.tips.routing import unit_at
 from handlers.tips.service import TipRefused, draft_of, keep, limit_reached, submit
 

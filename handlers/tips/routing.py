@@ -1,6 +1,8 @@
 """Which unit answers for a tip, and who hears about it."""
 from __future__ import annotations
 
+from typing import Any
+
 from handlers.dialogue import Turn
 from handlers.domain import Role, Unit
 from handlers.messages import Message, Outgoing
@@ -30,7 +32,7 @@ async def unit_at(turn: Turn, location: tuple[float, float]) -> Unit | None:
     return None
 
 
-def contains(geometry: dict, point: tuple[float, float]) -> bool:
+def contains(geometry: dict[str, Any], point: tuple[float, float]) -> bool:
     """Point in a GeoJSON Polygon or MultiPolygon (ray casting; holes respected)."""
     lat, lon = point
     polygons = geometry.get("coordinates", [])
@@ -43,7 +45,7 @@ def contains(geometry: dict, point: tuple[float, float]) -> bool:
     return False
 
 
-def _inside(ring: list, x: float, y: float) -> bool:
+def _inside(ring: list[list[float]], x: float, y: float) -> bool:
     inside = False
     for (x1, y1, *_), (x2, y2, *_) in zip(ring, ring[1:] + ring[:1]):
         if (y1 > y) != (y2 > y) and x < (x2 - x1) * (y - y1) / (y2 - y1) + x1:

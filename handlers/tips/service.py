@@ -1,16 +1,18 @@
 """Storing a tip: limits, routing, the sealed link, the ledger, the officers' notifications."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
+from typing import Any
 from datetime import datetime, timedelta, timezone
 
 from handlers.dialogue import Turn
 from handlers.domain import EventKind
 from handlers.text import fold
-from handlers.tips.domain import (ThreadMessage, Tip, TipDraft, TipKind, TipStatus, new_code,
-                                  new_label, normalise_code)
+from handlers.ports import Secrets
 from handlers.tips.burst import announce_tip
-from handlers.tips.ports import Secrets, TipRules
+from handlers.tips.domain import (ThreadMessage, Tip, TipDraft, TipKind, TipRules, TipStatus,
+                                  new_code, new_label, normalise_code)
 from handlers.tips.routing import responsible_unit
 
 DUPLICATE_WINDOW = timedelta(days=7)
@@ -68,12 +70,13 @@ async def submit(turn: Turn, draft: TipDraft, secrets: Secrets, rules: TipRules,
     text_hash = secrets.digest("text", fold(draft.text)) if draft.text.strip() else ""
     tip = Tip(id=0, label=await _free_label(turn), kind=draft.kind, category=draft.category,
               unit_id=unit.id, status=TipStatus.NEW, text=draft.text.strip(), created_at=now,
-              place=draft.place, location=tuple(draft.location) if draft.location else None,
+              place=draft.place, location=_point(draft.location),
               contact=draft.contact, reporter_member_id=reporter_member_id,
               possible_duplicate=bool(text_hash) and await turn.uow.tips.seen_text(
                   text_hash, now - DUPLICATE_WINDOW),
               attachments=list(draft.attachments))
-    tip = await turn.uow.tips.add(tip, secrets.digest("receipt", normalise_code(code)),
+    receipt = normalise_code(code) or code       # a fresh code is always well formed
+    tip = await turn.uow.tips.add(tip, secrets.digest("receipt", receipt),
                                   text_hash, draft.prompted_by or None)
     await turn.uow.tips.put_link(tip.id, secrets.seal(turn.inbound.channel, turn.inbound.user_id))
     for part in draft.more:        # the rest of a text too long for one tip, in order
@@ -114,7 +117,12 @@ def draft_of(turn: Turn) -> TipDraft:
     return TipDraft(**{k: v for k, v in data.items() if k in TipDraft.__dataclass_fields__})
 
 
-def keep(draft: TipDraft) -> dict:
+def _point(location: Sequence[float] | None) -> tuple[float, float] | None:
+    """A stored draft keeps its location as a JSON list; a tip as (latitude, longitude)."""
+    return (float(location[0]), float(location[1])) if location else None
+
+
+def keep(draft: TipDraft) -> dict[str, Any]:
     data = asdict(draft)
     data["kind"] = draft.kind.value
     return data

@@ -7,7 +7,7 @@ from handlers.dialogue import Turn, option
 from handlers.messages import Message
 from handlers.tips.cards import thread_text
 from handlers.tips.domain import Tip
-from handlers.tips.ports import Secrets
+from handlers.ports import Secrets
 
 TIP = "tip"         # the purpose of the sealed tip id in the dialogue state
 
@@ -32,7 +32,7 @@ class TipStatusScreen:
 
     step = "tip_status"
 
-    def __init__(self, secrets: Secrets, ender: "EndScreen") -> None:
+    def __init__(self, secrets: Secrets, ender: EndScreen) -> None:
         self._secrets, self._ender = secrets, ender
 
     async def render(self, turn: Turn) -> Message:

@@ -2,7 +2,6 @@
 trying the bot, not a delivery channel, and a preview never reports "0" silently."""
 from __future__ import annotations
 
-from handlers.domain import Role
 from tests.e2e.broadcasts.people import resident
 from tests.e2e.broadcasts.test_compose import compose_until_preview
 from tests.e2e.test_console_officer import console_officer

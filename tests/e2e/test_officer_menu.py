@@ -50,7 +50,7 @@ async def save(app, user_id: int, role: Role, unit: str, name: str, active: bool
 async def test_an_officers_chat_lists_the_officers_commands(app, database_url, api):
     await save(app, EARLIER, Role.OFFICER, "an-duong", "Thiếu úy Lê Bình")
     await save(app, REMOVED, Role.OFFICER, "an-duong", "Đã nghỉ", active=False)
-    api.commands['{"chat_id": %d, "type": "chat"}' % REMOVED, ""] = [
+    api.commands[f'{{"chat_id": {REMOVED}, "type": "chat"}}', ""] = [
         {"command": "tinbao", "description": "old"}]
     async with running_bot(database_url, api):
         assert menu(api, EARLIER)[:6] == STAFF                 # set at start-up

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from handlers.domain import Role
 from handlers.messages import Attachment, Kind
 from handlers.tips.jobs import apply_retention
-from handlers.tips.ports import TipRules
+from handlers.tips.domain import TipRules
 from storage.models import LedgerRow
 from storage.tables import metadata
 from storage.tip_tables import NotificationRow, TipLinkRow, TipRow

@@ -50,7 +50,7 @@ async def test_resident_onboards_reads_changes_settings_and_unsubscribes(app, da
         welcome = await api.wait_for(RESIDENT, has("KHÔNG phải đường dây khẩn cấp"))
         assert "113" in welcome.text and "115" in welcome.text
         await api.wait_for(RESIDENT, has("Dữ liệu bot lưu về bạn"))
-        prompt = await api.wait_for(RESIDENT, has("Bạn đang sống ở xã"))
+        await api.wait_for(RESIDENT, has("Bạn đang sống ở xã"))
         api.user_sends(RESIDENT, "TT Cao Thuong")                     # typed, no accents
         topics = await api.wait_for(RESIDENT, has("chủ đề nào"))
         api.user_presses(RESIDENT, topics.message_id, button(topics, "Ma túy"))

@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from handlers.domain import Member, Role
 from handlers.messages import Attachment, Kind
 from handlers.tips.jobs import apply_retention, escalate_unclaimed
-from handlers.tips.ports import TipRules
+from handlers.tips.domain import TipRules
 from storage.models import LedgerRow
 from storage.tip_tables import NotificationRow, TipLinkRow, TipRow
 from tests.fakes.resident import Resident
@@ -396,9 +396,10 @@ async def test_inbox_shows_own_unit_and_the_command_sees_all(app):
     o = Resident(app, officer.user_id)
     await o.command("tinbao")
     assert "Có 6 tin báo đang mở" in o.texts()
-    assert len([l for l in o.labels() if l.startswith("🆕 #")]) == 5 and "Trang sau ▶️" in o.labels()
+    new = [label for label in o.labels() if label.startswith("🆕 #")]
+    assert len(new) == 5 and "Trang sau ▶️" in o.labels()
     await o.press("Trang sau")
-    assert len([l for l in o.labels() if l.startswith("🆕 #")]) == 1
+    assert len([label for label in o.labels() if label.startswith("🆕 #")]) == 1
     c = Resident(app, command.user_id)
     await c.command("tinbao")
     assert "Có 7 tin báo đang mở" in c.texts()

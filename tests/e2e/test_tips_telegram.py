@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from handlers.domain import Role
 from storage.models import AuditRow, LedgerRow

@@ -1,8 +1,10 @@
 """Shared steps for tip-line end-to-end tests."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from handlers.domain import Role
-from handlers.invites import create_invite
+from handlers.membership import CreateInvite, create_invite
 from tests.e2e.harness import button
 
 
@@ -12,8 +14,8 @@ def has(text: str):
 
 async def invite(app, role: Role, unit: str | None, team: str | None = None) -> str:
     async with app.uow() as uow:
-        new = await create_invite(uow, app.sealer, role=role, unit_slug=unit, team=team, days=7,
-                                  created_by="test")
+        new = await create_invite(CreateInvite(role, unit, team, 7, "test",
+                                               datetime.now(timezone.utc)), uow, app.sealer)
         await uow.commit()
     return new.code
 

@@ -90,7 +90,7 @@ def _year_of_ledger(uow, ids) -> None:
                       topic="fraud", channel="telegram"))
         add(LedgerRow(at=local(month, 20), kind="tip_submitted", unit_id=ids["viet-lap"],
                       ref=f"t{month}", topic="drugs", data={"source": "resident"}))
-    for channel, user, lang, status, commune in RESIDENTS:
+    for _channel, _user, _lang, status, commune in RESIDENTS:
         add(LedgerRow(at=local(1, 5), kind="subscribed", unit_id=ids[commune], topic=None))
         if status == "unsubscribed":
             add(LedgerRow(at=local(2, 5), kind="unsubscribed", unit_id=ids[commune]))

@@ -29,7 +29,7 @@ class FakeUpdates:
 class FakeWork:
     """A unit of work whose writes count only once committed."""
 
-    def __init__(self, store: "FakeStore") -> None:
+    def __init__(self, store: FakeStore) -> None:
         self._store, self._pending = store, set(store.seen)
         self.updates = FakeUpdates(self._pending, store.down)
         self.touched: list[str] = []

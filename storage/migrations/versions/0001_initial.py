@@ -1,7 +1,7 @@
 """initial schema: units, topics, bulletins, subscribers, dialogue, ledger
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-25 12:20:37.948010
 """
 from alembic import op

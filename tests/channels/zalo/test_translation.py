@@ -1,7 +1,6 @@
 """The pure parts of the Zalo adapters: signature, event parsing, rendering, the window."""
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -150,7 +149,7 @@ async def test_every_oa_payload_on_the_real_screens_picks_its_own_option(app, t)
         screens.append(resident.screen())
     checked = 0
     for screen in screens:
-        for index, message in enumerate(oa_messages(screen, t)):
+        for message in oa_messages(screen, t):
             for button in message.get("attachment", {}).get("payload", {}).get("buttons", []):
                 key = typed_choice(screen, button["payload"])
                 wanted = next(b for b in screen.numbered() if b.label == button["title"])

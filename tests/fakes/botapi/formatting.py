@@ -153,7 +153,7 @@ def parse_markdown_v2(text: str) -> tuple[str, list[dict]]:
                 raise ParseError(f"Can't find end of {stack[-1][1]} entity at byte offset {_boff(text, stack[-1][3])}")
             _, _, start, _ = stack.pop()
             if not text.startswith("(", i + 1):
-                raise ParseError(f"Character ']' is reserved and must be escaped with the preceding '\\'")
+                raise ParseError("Character ']' is reserved and must be escaped with the preceding '\\'")
             j, url = i + 2, []
             while j < n and text[j] != ")":
                 if text[j] == "\\" and j + 1 < n:

@@ -4,7 +4,8 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from .model import SentMessage, inline_buttons, keyboard
 
@@ -95,7 +96,7 @@ class ObserveMixin:
             ev = self._activity_event
             try:
                 await asyncio.wait_for(ev.wait(), remaining)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
 
     def _busy_reason(self, quiet: float) -> str | None:

@@ -13,10 +13,14 @@ import hashlib
 import json
 import secrets
 import time
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
 
 import aiohttp
 from aiohttp import web
+
+if TYPE_CHECKING:
+    import telegram
 
 from .editing import EditingMixin
 from .model import Call, RateLimiter, SentMessage, WebhookDelivery, inline_buttons, keyboard
@@ -119,7 +123,7 @@ class FakeBotApi(PeopleMixin, SendingMixin, EditingMixin, UpdatesMixin, ObserveM
             await self._runner.cleanup()
             self._runner = None
 
-    async def __aenter__(self) -> "FakeBotApi":
+    async def __aenter__(self) -> FakeBotApi:
         await self.start()
         return self
 
@@ -135,7 +139,7 @@ class FakeBotApi(PeopleMixin, SendingMixin, EditingMixin, UpdatesMixin, ObserveM
     def base_file_url(self) -> str:
         return f"{self.url}/file/bot"
 
-    def make_bot(self, token: str | None = None, **kwargs: Any) -> "telegram.Bot":
+    def make_bot(self, token: str | None = None, **kwargs: Any) -> telegram.Bot:
         """A real telegram.Bot pointed at this fake (use `async with bot:` to initialize it)."""
         import telegram
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -228,7 +228,7 @@ class Spec:
             raise errors[0]
         raise _Invalid(path, f"unsupported {t} type")
 
-    @lru_cache(maxsize=None)
+    @cache
     def discriminator(self, t: str) -> tuple[str, str] | None:
         """(field, constant) for types whose 'type'/'status'/'source' field is a fixed string."""
         spec = self.types.get(t) or {}

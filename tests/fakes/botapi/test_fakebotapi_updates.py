@@ -31,7 +31,7 @@ class Receiver:
         self.got.set()
         return web.Response(status=self.script.pop(0) if self.script else 200)
 
-    async def __aenter__(self) -> "Receiver":
+    async def __aenter__(self) -> Receiver:
         app = web.Application()
         app.router.add_post("/hook", self.handle)
         self.runner = web.AppRunner(app, access_log=None)
@@ -51,7 +51,7 @@ class Receiver:
             self.got.clear()
             try:
                 await asyncio.wait_for(self.got.wait(), deadline - time.monotonic())
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
 
 

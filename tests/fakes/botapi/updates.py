@@ -87,7 +87,7 @@ class UpdatesMixin:
             ev = self._updates_event
             try:
                 await asyncio.wait_for(ev.wait(), remaining)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
         batch = self._updates[:limit]
         if batch:
@@ -171,7 +171,7 @@ class UpdatesMixin:
                                           timeout=aiohttp.ClientTimeout(total=self.webhook_timeout)) as resp:
                 status = resp.status
                 resp_body = await resp.read()
-        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             error = f"{type(exc).__name__}: {exc}"
         d = WebhookDelivery(update_id=update_id, attempt=attempt, status=status, error=error,
                             at=time.monotonic(), url=url, kind=kind, response_body=resp_body)

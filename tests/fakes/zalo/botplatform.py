@@ -83,7 +83,7 @@ class FakeZaloBot(FakeServer):
                 raise Refused(408, "Request timeout")
             try:
                 await asyncio.wait_for(self._queued.wait(), remaining)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
         update = self._queue.pop(0)
         self.handed_out.append(update)

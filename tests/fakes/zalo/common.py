@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 import aiohttp
 from aiohttp import web
@@ -100,7 +101,7 @@ class FakeServer:
             self._changed.clear()
             try:
                 await asyncio.wait_for(self._changed.wait(), 0.1)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
 
     async def wait_idle(self, quiet: float = 0.4, timeout: float = 10.0) -> None:

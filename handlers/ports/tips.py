@@ -1,12 +1,12 @@
-"""What the tip line needs from storage and from the key holder."""
+"""What the tip line needs from storage and from the key holder (who seals tipsters' addresses)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from handlers.messages import Outgoing
-from handlers.tips.domain import ThreadMessage, Tip
+if TYPE_CHECKING:
+    from handlers.messages import Outgoing
+    from handlers.tips.domain import ThreadMessage, Tip
 
 
 class Secrets(Protocol):
@@ -15,20 +15,6 @@ class Secrets(Protocol):
     def seal(self, channel: str, user_id: str) -> str: ...
     def unseal(self, sealed: str) -> tuple[str, str] | None: ...
     def digest(self, purpose: str, value: str) -> str: ...
-
-
-@dataclass(frozen=True)
-class TipRules:
-    """Deployment settings the tip line obeys."""
-
-    tips_per_hour: int = 3
-    tips_per_day: int = 10
-    lookups_per_hour: int = 10
-    link_retention_days: int = 30
-    content_retention_days: int = 730
-    escalation_minutes: int = 120
-    cards_per_minute: int = 6      # a unit's tip cards a minute before one digest message
-    invite_days: int = 7
 
 
 class TipRepository(Protocol):
@@ -42,6 +28,7 @@ class TipRepository(Protocol):
     async def count_open(self, unit_ids: list[int] | None) -> int: ...
     async def of_reporter(self, member_id: int, limit: int) -> list[Tip]: ...
     async def take(self, tip_id: int, member_id: int, now: datetime) -> bool: ...
+    async def release(self, tip_id: int) -> None: ...
     async def save(self, tip: Tip) -> None: ...
     async def first_action(self, tip_id: int, now: datetime) -> datetime | None: ...
     async def add_message(self, tip_id: int, message: ThreadMessage,
@@ -72,3 +59,4 @@ class NotificationOutbox(Protocol):
 class RateCounters(Protocol):
     async def hit(self, key: str, window_start: datetime) -> int: ...
     async def count(self, key: str, window_start: datetime) -> int: ...
+    async def forget_before(self, cutoff: datetime) -> int: ...

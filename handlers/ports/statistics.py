@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import date
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from handlers.statistics.activities import Activity, ActivityInput
-from handlers.statistics.figures import Figures
-from handlers.statistics.labels import Labels
-from handlers.statistics.period import Period
+if TYPE_CHECKING:
+    from handlers.statistics.activities import Activity, ActivityInput
+    from handlers.statistics.figures import Figures
+    from handlers.statistics.labels import Labels
+    from handlers.statistics.period import Period
 
 
 class StatisticsRepository(Protocol):
@@ -31,7 +32,7 @@ class ActivityRepository(Protocol):
 
 
 # Renders the report's charts as one PNG; None when there is nothing to draw.
-Chart = Callable[[Figures, Labels], Awaitable[bytes | None]]
+Chart = Callable[["Figures", "Labels"], Awaitable["bytes | None"]]
 
 # Renders the report as a file ("docx" or "xlsx"): its bytes and a file name.
-ReportFile = Callable[[Figures, Labels, str], Awaitable[tuple[bytes, str]]]
+ReportFile = Callable[["Figures", "Labels", str], Awaitable["tuple[bytes, str]"]]
