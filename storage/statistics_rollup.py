@@ -1,10 +1,11 @@
 """Pre-aggregated figures next to the ledger: daily counters and one row of facts per tip.
 
-The ledger stays the source of truth. `refresh_rollup` folds the ledger rows after the
-watermark (`ledger_rollup_state.last_id`) into `ledger_daily` and `ledger_monthly` (sums per
-Vietnam day or month, kind, unit, topic and channel) and recomputes `tip_facts` for the tips
-those rows touch, then moves the watermark, all in one transaction. A report reads the rollup
-up to the watermark plus the ledger rows after it, so it is exact at any moment, refreshed or not (storage.statistics).
+The ledger stays the source of truth. `refresh_rollup` folds the ledger rows after the watermark
+(`ledger_rollup_state.last_id`) into `ledger_daily` and `ledger_monthly` (sums per Vietnam day
+or month, kind, unit, topic and channel) and recomputes `tip_facts` for the tips those rows
+touch, then moves the watermark, all in one transaction. A report reads the rollup up to the
+watermark plus the ledger rows after it, so it is exact at any moment, refreshed or not
+(storage.statistics).
 
 Why a watermark is safe: on PostgreSQL the refresh first takes a lock that waits for every
 transaction still inserting into the ledger and holds new ones back for the few milliseconds it
