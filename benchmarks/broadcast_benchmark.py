@@ -110,7 +110,7 @@ async def outbox_states(url: str, broadcast_id: int) -> Counter:
 
 
 def fake_api(users: list[int], blocked: set[int]):
-    from tests.fakebotapi.server import FakeBotApi
+    from tests.fakes.botapi.server import FakeBotApi
     api = FakeBotApi(global_rate=GLOBAL, per_chat_rate=1.0)
     for user in users:
         api.add_user(user)

@@ -1,7 +1,7 @@
-"""Senders for the broadcast engine (broadcasts.ports.Sender), one per Zalo product.
+"""Senders for the broadcast engine (delivery.ports.Sender), one per Zalo product.
 
 Each resolves an outbox item to what it should say, sends it, and turns Zalo's refusals into
-broadcasts.errors types. The OA sender never attempts a user outside the reply window: it raises
+delivery.errors types. The OA sender never attempts a user outside the reply window: it raises
 OutsideWindow (an OutOfReach with reason `zalo_outside_window`) so the row ends 'unreached' with
 that reason and is counted as "out of reach on Zalo", not retried and not billed. With a token
 bucket, each message after an item's first spends its own token (the drain paid for the first).
@@ -18,8 +18,8 @@ from bot.zalo.oa_api import OAClient
 from bot.zalo.oa_events import CHANNEL as OA_CHANNEL
 from bot.zalo.render import split
 from bot.zalo.window import InteractionWindow, Reach, reach_of
-from broadcasts.errors import PermanentSendError
-from broadcasts.ports import OutboxItem
+from delivery.errors import PermanentSendError
+from delivery.item import OutboxItem
 from handlers.ports import UnitOfWorkFactory
 
 
