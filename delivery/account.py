@@ -17,6 +17,10 @@ from delivery.pacing import TokenBucket
 
 T = TypeVar("T")
 
+# Telegram takes about 1 message a second in one chat, bursts of 3 tolerated; 5% under it, so a
+# request that reaches the server late (a busy network) does not look like a burst.
+CHAT_RATE, CHAT_BURST = 0.95, 3
+
 # After this many flood waits in a row one reply gives up (about 3 minutes at Telegram's usual
 # 1-30 s retry_after): only a platform that refuses a chat for that long loses the reply.
 MAX_REPLY_FLOODS = 12
@@ -61,7 +65,7 @@ class Account:
     """The budget of one bot account: the shared bucket and the replies' per-chat pacer."""
 
     def __init__(self, rate: float, clock: Clock, *, burst: int | None = None,
-                 chat_rate: float = 1.0, chat_burst: int = 3) -> None:
+                 chat_rate: float = CHAT_RATE, chat_burst: int = CHAT_BURST) -> None:
         self.clock = clock
         self.bucket = TokenBucket(rate, burst or max(1, math.ceil(rate / 10)), clock)
         self.chats = ChatPacer(chat_rate, chat_burst, clock)

@@ -14,12 +14,12 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.app import App
 from bot.broadcasting.status_reporter import StatusReporter
 from bot.broadcasting.supervisor import DrainSupervisor, holder_name
+from broadcasts.recurrence import next_occurrence
 from delivery.clock import SystemClock
 from delivery.drain import Drain
 from delivery.gate import RunningGate
-from delivery.pacing import AdaptiveRate, ChatSpacing, TokenBucket
 from delivery.item import OutboxItem
-from broadcasts.recurrence import next_occurrence
+from delivery.pacing import AdaptiveRate, ChatSpacing, TokenBucket
 from storage.broadcast_lifecycle import BroadcastLifecycle
 from storage.outboxes.broadcast import SqlOutbox
 from storage.outboxes.lease import DrainLease
@@ -116,15 +116,18 @@ class Broadcasting:
         """A drain per configured Zalo product ("zalo_oa", "zalo_bot"), each paced at
         BOT_ZALO_RATE with its own lease; the OA sender skips residents outside the window."""
         from bot.zalo.broadcast_sender import broadcast_senders
+        from bot.zalo.senders import account_of
 
         app, settings = self._app, self._settings
         clock, rate = SystemClock(), settings.zalo_rate
         outbox = SqlOutbox(app.engine)
-        buckets = {channel: TokenBucket(rate, max(1, round(rate / 10)), clock)
-                   for channel in ("zalo_oa", "zalo_bot")}
+        # Each product's budget is shared with its notifications drain; a message after an
+        # item's first spends a token of it.
+        accounts = {channel: account_of(zalo, channel, rate) for channel in ("zalo_oa", "zalo_bot")}
+        buckets = {channel: account.bucket for channel, account in accounts.items()}
         gate = RunningGate(lambda: outbox.running(datetime.now(timezone.utc)), clock)
         for channel, sender in broadcast_senders(app, zalo, outbox, buckets).items():
-            bucket = buckets[channel]
+            bucket = TokenBucket(rate, max(1, round(rate / 10)), clock)
             spacing = ChatSpacing(1.0, clock=clock)
             policy = AdaptiveRate(rate, clock=clock, floor=min(1.0, rate))
 
@@ -133,7 +136,7 @@ class Broadcasting:
                 return Drain(outbox, sender, bucket, spacing, clock, channel=channel,
                              batch_size=max(50, int(rate * 2)), rate_policy=policy, gate=gate,
                              concurrency=settings.broadcast_concurrency,
-                             on_blocked=self._blocked)
+                             on_blocked=self._blocked, account=buckets[channel])
 
             lease = DrainLease(app.engine, channel, holder_name(), settings.broadcast_lease)
             self.supervisors[channel] = DrainSupervisor(lease, outbox, make_drain)

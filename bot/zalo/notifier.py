@@ -32,7 +32,9 @@ from bot.zalo.errors import OutsideWindow, ZaloApiError, ZaloUnavailable, classi
 from bot.zalo.oa_api import OAClient
 from bot.zalo.oa_events import CHANNEL as OA_CHANNEL, file_link
 from bot.zalo.render import Translate, bot_texts, oa_messages
+from bot.zalo.senders import account_of
 from bot.zalo.window import InteractionWindow, Reach, reach_of
+from delivery.account import Account
 from delivery.errors import PermanentSendError
 from delivery.item import OutboxItem
 from delivery.ports import NotificationOutbox
@@ -80,8 +82,9 @@ class ZaloOANotificationSender:
     """Consultation messages inside the interaction window; images by link first."""
 
     def __init__(self, client: OAClient, outbox: NotificationOutbox, app: App,
-                 window: InteractionWindow) -> None:
+                 window: InteractionWindow, *, account: Account | None = None) -> None:
         self._client, self._outbox, self._app, self._window = client, outbox, app, window
+        self.account = account   # the product's budget, shared with its bulletins' drain
 
     async def send(self, item: OutboxItem) -> str:
         message, user_id = await addressee(self._outbox, self._app, item, OA_CHANNEL)
@@ -104,8 +107,10 @@ class ZaloOANotificationSender:
 class ZaloBotNotificationSender:
     """Bot Platform texts (choices numbered); photos by link first."""
 
-    def __init__(self, client: BotApiClient, outbox: NotificationOutbox, app: App) -> None:
+    def __init__(self, client: BotApiClient, outbox: NotificationOutbox, app: App, *,
+                 account: Account | None = None) -> None:
         self._client, self._outbox, self._app = client, outbox, app
+        self.account = account   # the product's budget, shared with its bulletins' drain
 
     async def send(self, item: OutboxItem) -> str:
         message, chat_id = await addressee(self._outbox, self._app, item, BOT_CHANNEL)
@@ -129,10 +134,12 @@ def _oa_image(url: str) -> dict:
 def notification_senders(app: App, zalo) -> dict[str, Callable[[NotificationOutbox], object]]:
     """channel -> sender factory for start_notification_drain, per configured Zalo product."""
     senders: dict[str, Callable[[NotificationOutbox], object]] = {}
+    rate = app.settings.zalo_rate
     if zalo.oa is not None:
         senders[OA_CHANNEL] = lambda outbox: ZaloOANotificationSender(
-            zalo.oa_client(), outbox, app, zalo.window)
+            zalo.oa_client(), outbox, app, zalo.window,
+            account=account_of(zalo, OA_CHANNEL, rate))
     if zalo.bot is not None:
         senders[BOT_CHANNEL] = lambda outbox: ZaloBotNotificationSender(
-            zalo.bot_client(), outbox, app)
+            zalo.bot_client(), outbox, app, account=account_of(zalo, BOT_CHANNEL, rate))
     return senders

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from weakref import WeakKeyDictionary
 
 from bot.zalo.bot_api import BotApiClient
 from bot.zalo.errors import OutsideWindow, ZaloApiError, ZaloUnavailable, classify_bot, classify_oa
@@ -18,6 +19,8 @@ from bot.zalo.oa_api import OAClient
 from bot.zalo.oa_events import CHANNEL as OA_CHANNEL
 from bot.zalo.render import split
 from bot.zalo.window import InteractionWindow, Reach, reach_of
+from delivery.account import Account
+from delivery.clock import SystemClock
 from delivery.errors import PermanentSendError
 from delivery.item import OutboxItem
 from handlers.ports import UnitOfWorkFactory
@@ -116,3 +119,15 @@ async def _extra_token(bucket, index: int) -> None:
     """Every message of an item after its first spends a token of the product's bucket."""
     if bucket is not None and index > 0:
         await bucket.acquire()
+
+
+_ACCOUNTS: WeakKeyDictionary = WeakKeyDictionary()   # ZaloChannels -> {channel: Account}
+
+
+def account_of(zalo, channel: str, rate: float) -> Account:
+    """The budget of one Zalo product in this process (BOT_ZALO_RATE), shared by its bulletin
+    and notification drains."""
+    accounts = _ACCOUNTS.setdefault(zalo, {})
+    if channel not in accounts:
+        accounts[channel] = Account(rate, SystemClock())
+    return accounts[channel]

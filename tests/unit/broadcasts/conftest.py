@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fakes.clock import FakeClock
 from delivery.drain import Drain
 from delivery.pacing import ChatSpacing, TokenBucket
 from tests.fakes.broadcasts import MemoryOutbox, ScriptedSender
+from tests.fakes.clock import FakeClock
 
 
 @pytest.fixture
