@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 GLOBAL, RATE, RECIPIENTS = 300.0, 250.0, 3000
+SEED_DIRECTORY = ROOT / "config" / "units" / "tan-yen.yaml"   # Cao Thượng is one of its communes
 ACCOUNT = 290.0   # the bot's whole budget: bulletins, notifications and replies, under the limit
 TEXT = "Cảnh báo: kẻ gian giả danh công an gọi điện yêu cầu chuyển tiền. Không làm theo!"
 
@@ -53,7 +54,8 @@ async def fresh_database(kind: str, pg: str, work: Path) -> str:
         url = pg.rsplit("/", 1)[0] + "/" + name
     from bot.app import build_app, prepare_database
     from config.settings import Settings
-    app = build_app(Settings(_env_file=None, database_url=url, secret_key_file=work / "key"))
+    app = build_app(Settings(_env_file=None, database_url=url, secret_key_file=work / "key",
+                             units_file=SEED_DIRECTORY))
     await prepare_database(app)
     await app.close()
     return url
@@ -132,7 +134,7 @@ async def start_bot(api, url: str, log: Path) -> asyncio.subprocess.Process:
     env = {**os.environ, "BOT_DATABASE_URL": url, "BOT_TELEGRAM_TOKEN": api.token,
            "BOT_TELEGRAM_API_URL": api.url, "BOT_HTTP_PORT": str(free_port()),
            "BOT_LOG_LEVEL": "INFO", "BOT_BROADCAST_RATE": str(RATE), "BOT_BROADCAST_TICK": "0.5",
-           "BOT_TELEGRAM_ACCOUNT_RATE": str(ACCOUNT),
+           "BOT_TELEGRAM_ACCOUNT_RATE": str(ACCOUNT), "BOT_UNITS_FILE": str(SEED_DIRECTORY),
            "BOT_SECRET_KEY_FILE": str(log.parent / "key"),
            "BOT_BROADCAST_CONCURRENCY": os.environ.get("BENCH_CONCURRENCY", "8")}
     with open(log, "a") as out:

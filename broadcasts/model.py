@@ -11,12 +11,13 @@ from broadcasts.problems import (AlreadyFinished, BulletinProblem, NoTopics, NoU
                                  NotAllowed, OutsideUnit, WrongState)
 from broadcasts.splitting import TextLimit, utf16_len
 from broadcasts.validation import validate_bulletin, validate_schedule
-from delivery.states import BroadcastStatus as Status
+from delivery.states import BroadcastStatus
 from handlers.domain import Member, Unit
 
 # One Telegram message (4096 UTF-16 units) holds the bulletin and its "report this" link line.
 MAX_BULLETIN = TextLimit(4000, utf16_len)
 DEFAULT_VALIDITY = timedelta(hours=24)
+Status = BroadcastStatus   # a broadcast's life cycle lives with its deliveries' (delivery.states)
 TIP_LINK_PREFIX = "tb_"   # /start tb_<id>: a tip prompted by bulletin <id> (the tip flow reads it)
 
 
