@@ -5,7 +5,8 @@
 
 The fake server answers 429 with retry_after above 300 messages/s per bot or 1/s per chat (burst
 3). Side by side, on fresh databases: the engine (`python -m bot run`, BOT_BROADCAST_RATE=250,
-i.e. Telegram's 25 of 30 scaled), (a) a plain python-telegram-bot loop that sleeps on RetryAfter,
+i.e. Telegram's 25 of 30 scaled, within BOT_TELEGRAM_ACCOUNT_RATE=290 shared with the residents'
+replies), (a) a plain python-telegram-bot loop that sleeps on RetryAfter,
 (b) AIORateLimiter(overall_max_rate=300) with asyncio.gather. Each sends one bulletin to 3,000
 recipients of whom 5% blocked the bot, once straight and once killed (SIGKILL) half-way and
 restarted. Then the fan-out of 200,000 subscribers (enqueue only), on SQLite and PostgreSQL.
@@ -31,6 +32,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 GLOBAL, RATE, RECIPIENTS = 300.0, 250.0, 3000
+SEED_DIRECTORY = ROOT / "config" / "units" / "tan-yen.yaml"   # Cao Thượng is one of its communes
+ACCOUNT = 290.0   # the bot's whole budget: bulletins, notifications and replies, under the limit
 TEXT = "Cảnh báo: kẻ gian giả danh công an gọi điện yêu cầu chuyển tiền. Không làm theo!"
 
 
@@ -51,7 +54,8 @@ async def fresh_database(kind: str, pg: str, work: Path) -> str:
         url = pg.rsplit("/", 1)[0] + "/" + name
     from bot.app import build_app, prepare_database
     from config.settings import Settings
-    app = build_app(Settings(_env_file=None, database_url=url, secret_key_file=work / "key"))
+    app = build_app(Settings(_env_file=None, database_url=url, secret_key_file=work / "key",
+                             units_file=SEED_DIRECTORY))
     await prepare_database(app)
     await app.close()
     return url
@@ -110,7 +114,7 @@ async def outbox_states(url: str, broadcast_id: int) -> Counter:
 
 
 def fake_api(users: list[int], blocked: set[int]):
-    from tests.fakebotapi.server import FakeBotApi
+    from tests.fakes.botapi.server import FakeBotApi
     api = FakeBotApi(global_rate=GLOBAL, per_chat_rate=1.0)
     for user in users:
         api.add_user(user)
@@ -130,6 +134,7 @@ async def start_bot(api, url: str, log: Path) -> asyncio.subprocess.Process:
     env = {**os.environ, "BOT_DATABASE_URL": url, "BOT_TELEGRAM_TOKEN": api.token,
            "BOT_TELEGRAM_API_URL": api.url, "BOT_HTTP_PORT": str(free_port()),
            "BOT_LOG_LEVEL": "INFO", "BOT_BROADCAST_RATE": str(RATE), "BOT_BROADCAST_TICK": "0.5",
+           "BOT_TELEGRAM_ACCOUNT_RATE": str(ACCOUNT), "BOT_UNITS_FILE": str(SEED_DIRECTORY),
            "BOT_SECRET_KEY_FILE": str(log.parent / "key"),
            "BOT_BROADCAST_CONCURRENCY": os.environ.get("BENCH_CONCURRENCY", "8")}
     with open(log, "a") as out:

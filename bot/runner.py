@@ -28,7 +28,8 @@ async def run(app: App, stop: asyncio.Event | None = None) -> None:
         webhook = settings.telegram_mode == "webhook"
         application = build_application(settings.telegram_token.get_secret_value(),
                                         settings.telegram_api_url, app.turns, app.presence,
-                                        webhook=webhook)
+                                        webhook=webhook,
+                                        account_rate=settings.telegram_account_rate)
         if webhook:
             add_telegram_webhook(web_app, application, app.turns,
                                  settings.telegram_webhook_secret.get_secret_value())

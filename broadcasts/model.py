@@ -11,11 +11,13 @@ from broadcasts.problems import (AlreadyFinished, BulletinProblem, NoTopics, NoU
                                  NotAllowed, OutsideUnit, WrongState)
 from broadcasts.splitting import TextLimit, utf16_len
 from broadcasts.validation import validate_bulletin, validate_schedule
+from delivery.states import BroadcastStatus
 from handlers.domain import Member, Unit
 
 # One Telegram message (4096 UTF-16 units) holds the bulletin and its "report this" link line.
 MAX_BULLETIN = TextLimit(4000, utf16_len)
 DEFAULT_VALIDITY = timedelta(hours=24)
+Status = BroadcastStatus   # a broadcast's life cycle lives with its deliveries' (delivery.states)
 TIP_LINK_PREFIX = "tb_"   # /start tb_<id>: a tip prompted by bulletin <id> (the tip flow reads it)
 
 
@@ -23,20 +25,6 @@ class Audience(str, enum.Enum):
     RESIDENTS = "residents"   # subscribers of the topics in the chosen communes
     TEAM = "team"             # self-management team members of the chosen communes
     BOTH = "both"
-
-
-class Status(str, enum.Enum):
-    DRAFT = "draft"           # shown in a preview, not confirmed
-    SCHEDULED = "scheduled"   # confirmed; starts at start_at (a recurring parent stays here)
-    RUNNING = "running"
-    PAUSED = "paused"
-    CANCELLED = "cancelled"
-    FINISHED = "finished"
-    EXPIRED = "expired"
-
-    @property
-    def is_final(self) -> bool:
-        return self in (Status.CANCELLED, Status.FINISHED, Status.EXPIRED)
 
 
 class Action(str, enum.Enum):

@@ -46,7 +46,9 @@ class Settings(BaseSettings):
     code_lookups_per_hour: int = Field(default=10, ge=1, le=1000)
     invite_days: int = Field(default=7, ge=1, le=365)
     # --- broadcasts ---
-    broadcast_rate: float = Field(default=25.0, gt=0, le=1000)   # messages/s of one bot account
+    # Telegram's limit for one bot across chats: bulletins, notifications and replies share it
+    telegram_account_rate: float = Field(default=30.0, gt=0, le=1000)
+    broadcast_rate: float = Field(default=25.0, gt=0, le=1000)   # bulletins' share of it, msg/s
     broadcast_allow_paid: bool = False          # pass allow_paid_broadcast on urgent bulletins
     broadcast_concurrency: int = Field(default=8, ge=1, le=64)   # sends in flight at once
     broadcast_tick: float = Field(default=2.0, gt=0, le=60)      # seconds between schedule checks

@@ -14,6 +14,8 @@ from sqlalchemy import (DateTime, Integer, String, and_, exists, false, func, li
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from delivery.states import BroadcastStatus as BS
+from delivery.states import DeliveryState as DS
 from handlers.domain import EventKind
 from storage.broadcast_tables import BroadcastRow, OutboxRow
 from storage.broadcasts import LIVE, OPEN, live_counts, residents, team_members
@@ -49,7 +51,7 @@ class BroadcastLifecycle:
         """Each due recurring bulletin gets one firing (a child broadcast) and its next time."""
         async with self._sessions() as s:
             parents = list(await s.scalars(select(BroadcastRow).where(
-                BroadcastRow.status == "scheduled", BroadcastRow.recurrence.is_not(None),
+                BroadcastRow.status == BS.SCHEDULED, BroadcastRow.recurrence.is_not(None),
                 BroadcastRow.start_at <= now)))
         fired = 0
         for parent in parents:
@@ -61,7 +63,7 @@ class BroadcastLifecycle:
         valid = timedelta(seconds=parent.valid_seconds or 86400)
         async with self._sessions() as s, s.begin():
             moved = await s.execute(_update(BroadcastRow).where(
-                BroadcastRow.id == parent.id, BroadcastRow.status == "scheduled",
+                BroadcastRow.id == parent.id, BroadcastRow.status == BS.SCHEDULED,
                 BroadcastRow.start_at == parent.start_at).values(
                 start_at=self._next_time(parent.recurrence, now).astimezone(timezone.utc)))
             if moved.rowcount != 1:
@@ -69,7 +71,7 @@ class BroadcastLifecycle:
             if now >= due + valid:
                 return 0                      # missed while nobody ran: too late to send
             s.add(BroadcastRow(**{k: getattr(parent, k) for k in _CONTENT}, parent_id=parent.id,
-                               status="scheduled", start_at=due, expires_at=due + valid,
+                               status=BS.SCHEDULED, start_at=due, expires_at=due + valid,
                                valid_seconds=parent.valid_seconds, created_at=now))
         return 1
 
@@ -77,14 +79,14 @@ class BroadcastLifecycle:
         """Scheduled one-off bulletins whose time has come start running (published once)."""
         async with self._sessions() as s:
             due = list(await s.scalars(select(BroadcastRow.id).where(
-                BroadcastRow.status == "scheduled", BroadcastRow.recurrence.is_(None),
+                BroadcastRow.status == BS.SCHEDULED, BroadcastRow.recurrence.is_(None),
                 BroadcastRow.start_at <= now).order_by(BroadcastRow.id)))
         started = []
         for broadcast_id in due:
             async with self._sessions() as s, s.begin():
                 result = await s.execute(_update(BroadcastRow).where(
-                    BroadcastRow.id == broadcast_id, BroadcastRow.status == "scheduled").values(
-                    status="running", started_at=now))
+                    BroadcastRow.id == broadcast_id, BroadcastRow.status == BS.SCHEDULED).values(
+                    status=BS.RUNNING, started_at=now))
                 if result.rowcount == 1:
                     await self._published(s, broadcast_id, now)
                     started.append(broadcast_id)
@@ -180,7 +182,7 @@ class BroadcastLifecycle:
 
     async def _enqueue(self, s: AsyncSession, broadcast_id: int, chosen) -> int:
         """INSERT ... SELECT DISTINCT ... ON CONFLICT DO NOTHING: a repeat adds nothing twice."""
-        rows = chosen.add_columns(literal(broadcast_id, BigId), literal("pending", String),
+        rows = chosen.add_columns(literal(broadcast_id, BigId), literal(DS.PENDING.value, String),
                                   literal(0, Integer))
         statement = self._insert(OutboxRow).from_select(_OUTBOX_COLUMNS, rows)
         result = await s.execute(statement.on_conflict_do_nothing())
@@ -190,10 +192,10 @@ class BroadcastLifecycle:
         """Past their expiry, copies not yet sent are not sent: one delivery_expired each."""
         async with self._sessions() as s:
             due = list(await s.scalars(select(BroadcastRow.id).where(
-                or_(BroadcastRow.status.in_(LIVE), and_(BroadcastRow.status == "scheduled",
+                or_(BroadcastRow.status.in_(LIVE), and_(BroadcastRow.status == BS.SCHEDULED,
                                                         BroadcastRow.recurrence.is_(None))),
                 BroadcastRow.expires_at <= now)))
-        return [i for i in due if await self._end(i, "expired", now, ("scheduled",) + LIVE)]
+        return [i for i in due if await self._end(i, BS.EXPIRED, now, (BS.SCHEDULED,) + LIVE)]
 
     async def finish_done(self, now: datetime) -> list[int]:
         """Running broadcasts fully fanned out with nothing left to send are finished."""
@@ -201,28 +203,28 @@ class BroadcastLifecycle:
                                                 OutboxRow.state.in_(OPEN))
         async with self._sessions() as s:
             done = list(await s.scalars(select(BroadcastRow.id).where(
-                BroadcastRow.status == "running", BroadcastRow.fanout_done, ~exists(still_open))))
-        return [i for i in done if await self._end(i, "finished", now, ("running",))]
+                BroadcastRow.status == BS.RUNNING, BroadcastRow.fanout_done, ~exists(still_open))))
+        return [i for i in done if await self._end(i, BS.FINISHED, now, (BS.RUNNING,))]
 
     async def settle_stopped(self, now: datetime) -> int:
         """Rows that became pending after their broadcast was cancelled or expired (handed back
         by a drain, or enqueued by a late fan-out batch) get the same end as the others."""
         stopped = select(BroadcastRow.id).where(
-            BroadcastRow.status.in_(("cancelled", "expired")),
+            BroadcastRow.status.in_((BS.CANCELLED, BS.EXPIRED)),
             BroadcastRow.ended_at > now - timedelta(days=1))
         leftovers = (select(OutboxRow.broadcast_id, BroadcastRow.status).distinct()
                      .join(BroadcastRow, BroadcastRow.id == OutboxRow.broadcast_id)
-                     .where(OutboxRow.state == "pending", OutboxRow.broadcast_id.in_(stopped)))
+                     .where(OutboxRow.state == DS.PENDING, OutboxRow.broadcast_id.in_(stopped)))
         async with self._sessions() as s:
             found = list(await s.execute(leftovers))
         for broadcast_id, status in found:
             async with self._sessions() as s, s.begin():
-                if status == "expired":
+                if status == BS.EXPIRED:
                     await self._expire_rows(s, broadcast_id, now)
                 else:
                     await s.execute(_update(OutboxRow).where(
-                        OutboxRow.broadcast_id == broadcast_id, OutboxRow.state == "pending")
-                        .values(state="cancelled", done_at=now))
+                        OutboxRow.broadcast_id == broadcast_id, OutboxRow.state == DS.PENDING)
+                        .values(state=DS.CANCELLED, done_at=now))
         return len(found)
 
     async def _end(self, broadcast_id: int, status: str, now: datetime, allowed) -> bool:
@@ -232,11 +234,11 @@ class BroadcastLifecycle:
                 status=status, ended_at=now, fanout_lease_until=None))
             if result.rowcount != 1:
                 return False
-            if status == "expired":
+            if status == BS.EXPIRED:
                 await self._expire_rows(s, broadcast_id, now)
             counts = await live_counts(s, broadcast_id)
             await s.execute(_update(BroadcastRow).where(BroadcastRow.id == broadcast_id).values(
-                **{k: counts.get(k, 0) for k in ("sent", "failed", "blocked", "expired")}))
+                **{k: counts.get(k, 0) for k in (DS.SENT, DS.FAILED, DS.BLOCKED, DS.EXPIRED)}))
         return True
 
     async def _expire_rows(self, s: AsyncSession, broadcast_id: int, now: datetime) -> None:
@@ -246,12 +248,12 @@ class BroadcastLifecycle:
                          OutboxRow.channel, OutboxRow.unit_id,
                          literal(_first(row.topics), String), literal(str(broadcast_id), String),
                          literal(1, Integer)).where(OutboxRow.broadcast_id == broadcast_id,
-                                           OutboxRow.state == "pending")
+                                           OutboxRow.state == DS.PENDING)
         await s.execute(LedgerRow.__table__.insert().from_select(
             ["at", "kind", "channel", "unit_id", "topic", "ref", "count"], waiting))
         await s.execute(_update(OutboxRow).where(OutboxRow.broadcast_id == broadcast_id,
-                                                OutboxRow.state == "pending").values(
-            state="expired", done_at=now))
+                                                OutboxRow.state == DS.PENDING).values(
+            state=DS.EXPIRED, done_at=now))
 
 
 def _first(topics: list[str] | None) -> str | None:

@@ -7,6 +7,7 @@ from sqlalchemy import (JSON, Boolean, DateTime, Float, ForeignKey, Index, Integ
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column
 
+from delivery.states import DeliveryState
 from storage.models import Base, BigId, utcnow
 
 
@@ -76,7 +77,7 @@ class OutboxRow(Base):
     subscriber_id: Mapped[int | None] = mapped_column(BigId)
     unit_id: Mapped[int | None] = mapped_column(BigId)     # the recipient's commune (ledger)
     language: Mapped[str] = mapped_column(String(8), default="vi")
-    state: Mapped[str] = mapped_column(String(10), default="pending")
+    state: Mapped[str] = mapped_column(String(10), default=DeliveryState.PENDING.value)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     not_before: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

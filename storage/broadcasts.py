@@ -7,12 +7,15 @@ from datetime import datetime, timezone
 from sqlalchemy import Select, and_, func, literal, or_, select, union, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from delivery import states
+from delivery.states import LIVE
+from delivery.states import BroadcastStatus as BS
+from delivery.states import DeliveryState as DS
 from handlers.domain import Role, SubscriberStatus
 from storage.broadcast_tables import BroadcastRow, OutboxRow
 from storage.models import MemberRow, SubscriberRow, SubscriberTopicRow
 
-OPEN = ("pending", "sending")        # outbox states not yet final
-LIVE = ("running", "paused")         # broadcast statuses with an outbox being drained
+OPEN = tuple(states.OPEN)            # outbox states not yet final
 
 
 def _update(table):
@@ -84,10 +87,10 @@ def info_of(row: BroadcastRow, counts: dict[str, int] | None = None) -> Broadcas
         info.sent, info.failed, info.blocked, info.expired = (row.sent, row.failed, row.blocked,
                                                               row.expired)
         return info
-    info.sent, info.failed = counts.get("sent", 0), counts.get("failed", 0)
-    info.blocked, info.expired = counts.get("blocked", 0), counts.get("expired", 0)
-    info.pending = counts.get("pending", 0) + counts.get("sending", 0)
-    info.unreached = counts.get("unreached", 0)
+    info.sent, info.failed = counts.get(DS.SENT, 0), counts.get(DS.FAILED, 0)
+    info.blocked, info.expired = counts.get(DS.BLOCKED, 0), counts.get(DS.EXPIRED, 0)
+    info.pending = counts.get(DS.PENDING, 0) + counts.get(DS.SENDING, 0)
+    info.unreached = counts.get(DS.UNREACHED, 0)
     info.total = max(row.total, sum(counts.values()))
     return info
 
@@ -137,8 +140,8 @@ class SqlBroadcasts:
                       expires_at: datetime | None) -> bool:
         """draft -> scheduled, once: a second confirm (or a second process) changes nothing."""
         result = await self._s.execute(_update(BroadcastRow).where(
-            BroadcastRow.id == broadcast_id, BroadcastRow.status == "draft").values(
-            status="scheduled", start_at=utc(start_at), expires_at=utc(expires_at)))
+            BroadcastRow.id == broadcast_id, BroadcastRow.status == BS.DRAFT).values(
+            status=BS.SCHEDULED, start_at=utc(start_at), expires_at=utc(expires_at)))
         return result.rowcount == 1
 
     async def get(self, broadcast_id: int) -> BroadcastInfo | None:
@@ -149,7 +152,7 @@ class SqlBroadcasts:
         return info_of(row, await live_counts(self._s, broadcast_id))
 
     async def recent(self, limit: int) -> list[BroadcastInfo]:
-        rows = await self._s.scalars(select(BroadcastRow).where(BroadcastRow.status != "draft")
+        rows = await self._s.scalars(select(BroadcastRow).where(BroadcastRow.status != BS.DRAFT)
                                      .order_by(BroadcastRow.id.desc()).limit(limit))
         return [info_of(row) for row in rows]
 
@@ -157,26 +160,26 @@ class SqlBroadcasts:
                      now: datetime) -> bool:
         """A guarded status change; cancelling also withdraws every copy not yet sent."""
         values: dict = {"status": target}
-        if target == "cancelled":
+        if target == BS.CANCELLED:
             values["ended_at"] = now
         result = await self._s.execute(_update(BroadcastRow).where(
             BroadcastRow.id == broadcast_id, BroadcastRow.status.in_(allowed)).values(**values))
         if result.rowcount != 1:
             return False
-        if target == "cancelled":
+        if target == BS.CANCELLED:
             await self._withdraw(broadcast_id, now)
         return True
 
     async def _withdraw(self, broadcast_id: int, now: datetime) -> None:
         """Copies not yet sent are not sent; a recurring bulletin's live firings go with it."""
         firings = select(BroadcastRow.id).where(BroadcastRow.parent_id == broadcast_id,
-                                                BroadcastRow.status.in_(("scheduled",) + LIVE))
+                                                BroadcastRow.status.in_((BS.SCHEDULED,) + LIVE))
         ids = [broadcast_id, *await self._s.scalars(firings)]
         await self._s.execute(_update(BroadcastRow).where(BroadcastRow.id.in_(ids[1:])).values(
-            status="cancelled", ended_at=now))
+            status=BS.CANCELLED, ended_at=now))
         await self._s.execute(_update(OutboxRow).where(
-            OutboxRow.broadcast_id.in_(ids), OutboxRow.state == "pending").values(
-            state="cancelled", done_at=now))
+            OutboxRow.broadcast_id.in_(ids), OutboxRow.state == DS.PENDING).values(
+            state=DS.CANCELLED, done_at=now))
 
     async def count_recipients(self, topics: list[str], unit_ids: list[int], all_units: bool,
                                audience: str, channels: list[str]) -> int:
@@ -206,7 +209,7 @@ class SqlBroadcastStatus:
         rows = await self._s.scalars(select(BroadcastRow).where(
             BroadcastRow.status_channel == channel, BroadcastRow.status_chat.is_not(None),
             or_(BroadcastRow.status.in_(LIVE), and_(
-                BroadcastRow.status.in_(("cancelled", "finished", "expired")),
+                BroadcastRow.status.in_((BS.CANCELLED, BS.FINISHED, BS.EXPIRED)),
                 BroadcastRow.status_message.is_not(None),
                 or_(BroadcastRow.status_shown.is_(None),
                     BroadcastRow.status_shown != self.DONE)))).order_by(BroadcastRow.id))

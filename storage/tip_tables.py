@@ -9,6 +9,7 @@ from sqlalchemy import (JSON, Boolean, Float, ForeignKey, Index, Integer, String
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column
 
+from delivery.states import DeliveryState
 from storage.models import Base, BigId, UtcDateTime, utcnow
 
 
@@ -96,7 +97,7 @@ class NotificationRow(Base):
     # The tip an officer's message shows (card, answer): erased with the tip's contents.
     about_tip_id: Mapped[int | None] = mapped_column(BigId, index=True)
     payload: Mapped[dict] = mapped_column(JSON)
-    state: Mapped[str] = mapped_column(String(16), default="pending")
+    state: Mapped[str] = mapped_column(String(16), default=DeliveryState.PENDING.value)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     not_before: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

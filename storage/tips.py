@@ -7,6 +7,7 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from delivery.states import DeliveryState
 from handlers.messages import Outgoing
 from handlers.tips.domain import Outcome, ThreadMessage, Tip, TipKind, TipStatus
 from storage.message_codec import encode_message
@@ -222,7 +223,7 @@ class SqlNotificationQueue:
         self._s.add(NotificationRow(
             channel=outgoing.channel or channel_hint, chat_id=outgoing.chat_id or None,
             tip_id=outgoing.tip_id, about_tip_id=outgoing.about_tip or outgoing.tip_id,
-            payload=encode_message(outgoing.message), state="pending"))
+            payload=encode_message(outgoing.message), state=DeliveryState.PENDING))
 
 
 class SqlRateCounters:

@@ -14,14 +14,15 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.app import App
 from bot.broadcasting.status_reporter import StatusReporter
 from bot.broadcasting.supervisor import DrainSupervisor, holder_name
-from broadcasts.clock import SystemClock
-from broadcasts.drain import Drain
-from broadcasts.gate import RunningGate
-from broadcasts.pacing import AdaptiveRate, ChatSpacing, TokenBucket
-from broadcasts.ports import OutboxItem
 from broadcasts.recurrence import next_occurrence
+from delivery.clock import SystemClock
+from delivery.drain import Drain
+from delivery.gate import RunningGate
+from delivery.item import OutboxItem
+from delivery.pacing import AdaptiveRate, ChatSpacing, TokenBucket
 from storage.broadcast_lifecycle import BroadcastLifecycle
-from storage.outbox import DrainLease, SqlOutbox
+from storage.outboxes.broadcast import SqlOutbox
+from storage.outboxes.lease import DrainLease
 
 log = logging.getLogger(__name__)
 JOB_ID = "broadcasts"
@@ -81,15 +82,18 @@ class Broadcasting:
         self._stop, self._tasks = asyncio.Event(), []
 
     def add_telegram(self, bot) -> None:
-        """The Telegram drain, its sender and the senders' status messages."""
+        """The Telegram drain, its sender and the senders' status messages; the drain spends
+        the bulletins' rate within the bot account's budget (bot.telegram.pacer)."""
         from bot.telegram.broadcast_sender import TelegramBroadcastSender
+        from bot.telegram.pacer import account_of
 
         app, settings = self._app, self._settings
         app.broadcasts.links.set_telegram(bot.username)
         clock, rate = SystemClock(), settings.broadcast_rate
+        account = account_of(bot)
         # A small burst lets the drain make up for the pause between two batches.
         bucket = TokenBucket(rate, max(1, round(rate / 10)), clock)
-        outbox = SqlOutbox(app.engine, OutboxItem)
+        outbox = SqlOutbox(app.engine)
         sender = TelegramBroadcastSender(bot, outbox, app.catalog, app.broadcasts.links, bucket,
                                          allow_paid=settings.broadcast_allow_paid)
         spacing, policy = ChatSpacing(1.0, clock=clock), AdaptiveRate(rate, clock=clock)
@@ -99,7 +103,8 @@ class Broadcasting:
         def make_drain() -> Drain:
             return Drain(outbox, sender, bucket, spacing, clock, channel="telegram",
                          batch_size=max(50, int(rate * 2)), rate_policy=policy, gate=gate,
-                         concurrency=settings.broadcast_concurrency, on_blocked=self._blocked)
+                         concurrency=settings.broadcast_concurrency, on_blocked=self._blocked,
+                         account=account.bucket if account is not None else None)
 
         reporter = StatusReporter(app.uow, bot, app.catalog,
                                   reach_hours=settings.zalo_reply_window_hours,
@@ -111,15 +116,18 @@ class Broadcasting:
         """A drain per configured Zalo product ("zalo_oa", "zalo_bot"), each paced at
         BOT_ZALO_RATE with its own lease; the OA sender skips residents outside the window."""
         from bot.zalo.broadcast_sender import broadcast_senders
+        from bot.zalo.senders import account_of
 
         app, settings = self._app, self._settings
         clock, rate = SystemClock(), settings.zalo_rate
-        outbox = SqlOutbox(app.engine, OutboxItem)
-        buckets = {channel: TokenBucket(rate, max(1, round(rate / 10)), clock)
-                   for channel in ("zalo_oa", "zalo_bot")}
+        outbox = SqlOutbox(app.engine)
+        # Each product's budget is shared with its notifications drain; a message after an
+        # item's first spends a token of it.
+        accounts = {channel: account_of(zalo, channel, rate) for channel in ("zalo_oa", "zalo_bot")}
+        buckets = {channel: account.bucket for channel, account in accounts.items()}
         gate = RunningGate(lambda: outbox.running(datetime.now(timezone.utc)), clock)
         for channel, sender in broadcast_senders(app, zalo, outbox, buckets).items():
-            bucket = buckets[channel]
+            bucket = TokenBucket(rate, max(1, round(rate / 10)), clock)
             spacing = ChatSpacing(1.0, clock=clock)
             policy = AdaptiveRate(rate, clock=clock, floor=min(1.0, rate))
 
@@ -128,7 +136,7 @@ class Broadcasting:
                 return Drain(outbox, sender, bucket, spacing, clock, channel=channel,
                              batch_size=max(50, int(rate * 2)), rate_policy=policy, gate=gate,
                              concurrency=settings.broadcast_concurrency,
-                             on_blocked=self._blocked)
+                             on_blocked=self._blocked, account=buckets[channel])
 
             lease = DrainLease(app.engine, channel, holder_name(), settings.broadcast_lease)
             self.supervisors[channel] = DrainSupervisor(lease, outbox, make_drain)

@@ -16,8 +16,9 @@ import uuid
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone
 
-from broadcasts.drain import Drain
-from storage.outbox import DrainLease, SqlOutbox
+from delivery.drain import Drain
+from storage.outboxes.broadcast import SqlOutbox
+from storage.outboxes.lease import DrainLease
 
 log = logging.getLogger(__name__)
 Companion = Callable[[asyncio.Event], Awaitable[None]]

@@ -15,6 +15,7 @@ from bot.telegram.commands import after_reply
 from bot.telegram.concurrency import PerChatUpdates
 from bot.telegram.documents import send_with_document
 from bot.telegram.media import TEXT_LIMIT, send_message
+from bot.telegram.pacer import pacer_for
 from bot.telegram.translate import CHANNEL, markup, to_inbound
 from bot.turns import Turns
 from handlers.i18n import Catalog
@@ -27,11 +28,13 @@ COMMANDS = ("start", "canhbao", "thuvien", "tobao", "tracuu", "khancap", "caidat
 
 
 def build_application(token: str, api_url: str, turns: Turns, presence: Presence, *,
-                      webhook: bool) -> Application:
-    """A python-telegram-bot Application pointed at `api_url` (BOT_TELEGRAM_API_URL)."""
+                      webhook: bool, account_rate: float = 30.0) -> Application:
+    """A python-telegram-bot Application pointed at `api_url` (BOT_TELEGRAM_API_URL); every
+    request passes the account's pacer (`account_rate`: BOT_TELEGRAM_ACCOUNT_RATE)."""
     builder = (ApplicationBuilder().token(token)
                .base_url(f"{api_url}/bot").base_file_url(f"{api_url}/file/bot")
                .post_init(_post_init(turns.catalog))
+               .rate_limiter(pacer_for(account_rate))   # one budget per bot account
                .concurrent_updates(PerChatUpdates()))   # people in parallel, each in order
     if webhook:
         builder = builder.updater(None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram.error import (BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError,
                             RetryAfter, TelegramError, TimedOut)
 
-from broadcasts.errors import (ChatNotFound, FloodWait, PermanentSendError, RecipientGone,
+from delivery.errors import (ChatNotFound, FloodWait, PermanentSendError, RecipientGone,
                                TransientSendError)
 
 _GONE = ("blocked by the user", "user is deactivated", "bot was kicked", "chat not found",

@@ -8,19 +8,21 @@ from telegram.error import TelegramError
 from bot.sealing import Sealer
 from bot.telegram.errors import classify
 from bot.telegram.media import send_message
-from broadcasts.errors import PermanentSendError
-from broadcasts.ports import OutboxItem
-from storage.notifications import SqlNotificationOutbox
+from bot.telegram.pacer import account_of, bulk_send
+from delivery.errors import PermanentSendError
+from delivery.item import OutboxItem
+from delivery.ports import NotificationOutbox
 
 
 class TelegramNotificationSender:
-    def __init__(self, bot: Bot, outbox: SqlNotificationOutbox, sealer: Sealer,
+    def __init__(self, bot: Bot, outbox: NotificationOutbox, sealer: Sealer,
                  unsent_note: str = "") -> None:
         self._bot, self._outbox, self._sealer = bot, outbox, sealer
+        self.account = account_of(bot)   # the drain spends this bot's shared budget
         self._unsent_note = unsent_note
 
     async def send(self, item: OutboxItem) -> str:
-        message, chat_id, sealed = await self._outbox.content(int(item.payload_ref))
+        message, chat_id, sealed = await self._outbox.content(item)
         if message is None:
             raise PermanentSendError("notification gone")
         if not chat_id:
@@ -29,7 +31,8 @@ class TelegramNotificationSender:
                 raise PermanentSendError("recipient unreachable")   # ended or erased
             chat_id = address[1]
         try:
-            sent = await send_message(self._bot, chat_id, message, self._unsent_note)
+            with bulk_send():   # paced by the drain; files and extra parts cost a token each
+                sent = await send_message(self._bot, chat_id, message, self._unsent_note)
         except TelegramError as error:
             raise classify(error) from None
         return str(sent.message_id)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bot.zalo.senders import Content, ZaloBotSender, ZaloOASender
 from broadcasts.links import BulletinLinks, resident_text, tip_code
-from broadcasts.ports import OutboxItem
+from delivery.item import OutboxItem
 from handlers.i18n import Catalog
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ class BulletinContent:
 
     async def __call__(self, item: OutboxItem) -> Content:
         bulletin, image = await self._bulletin(item.broadcast_id)
-        t = partial(self._catalog.t, item.payload_ref or self._catalog.default)
+        t = partial(self._catalog.t, item.language or self._catalog.default)
         # Zalo has no deep links into a chat: the footer says what to type instead.
         text = resident_text(t, bulletin.text, self._links.link(self._channel, bulletin.id),
                              code=tip_code(bulletin.id))

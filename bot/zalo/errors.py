@@ -1,7 +1,7 @@
 """Zalo failures as types, and their translation into the broadcast engine's send outcomes."""
 from __future__ import annotations
 
-from broadcasts.errors import (ChatNotFound, FloodWait, OutOfReach, PermanentSendError,
+from delivery.errors import (ChatNotFound, FloodWait, OutOfReach, PermanentSendError,
                                RecipientGone, SendError, TransientSendError)
 
 # OA Open API error codes (envelope `error`), see shared/platforms/zalo.md.

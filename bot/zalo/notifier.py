@@ -1,4 +1,4 @@
-"""Delivers notification rows on Zalo (broadcasts.ports.Sender), one sender per product:
+"""Delivers notification rows on Zalo (delivery.ports.Sender), one sender per product:
 officers' cards and answers, questions to tipsters. Like TelegramNotificationSender, a tipster's
 address is unsealed here, in memory, only to send; it is never logged or stored with the row.
 
@@ -32,20 +32,22 @@ from bot.zalo.errors import OutsideWindow, ZaloApiError, ZaloUnavailable, classi
 from bot.zalo.oa_api import OAClient
 from bot.zalo.oa_events import CHANNEL as OA_CHANNEL, file_link
 from bot.zalo.render import Translate, bot_texts, oa_messages
+from bot.zalo.senders import account_of
 from bot.zalo.window import InteractionWindow, Reach, reach_of
-from broadcasts.errors import PermanentSendError
-from broadcasts.ports import OutboxItem
+from delivery.account import Account
+from delivery.errors import PermanentSendError
+from delivery.item import OutboxItem
+from delivery.ports import NotificationOutbox
 from handlers.messages import Attachment, Message
-from storage.notifications import SqlNotificationOutbox
 
 log = logging.getLogger(__name__)
 KINDS = ("photo", "video", "voice", "audio", "document", "animation", "video_note")
 
 
-async def addressee(outbox: SqlNotificationOutbox, app: App, item: OutboxItem,
+async def addressee(outbox: NotificationOutbox, app: App, item: OutboxItem,
                     channel: str) -> tuple[Message, str]:
     """The row's message and the Zalo user it goes to (a tipster's only from the sealed link)."""
-    message, chat_id, sealed = await outbox.content(int(item.payload_ref))
+    message, chat_id, sealed = await outbox.content(item)
     if message is None:
         raise PermanentSendError("notification gone")
     if chat_id:
@@ -79,9 +81,10 @@ def with_file_note(message: Message, t: Translate) -> Message:
 class ZaloOANotificationSender:
     """Consultation messages inside the interaction window; images by link first."""
 
-    def __init__(self, client: OAClient, outbox: SqlNotificationOutbox, app: App,
-                 window: InteractionWindow) -> None:
+    def __init__(self, client: OAClient, outbox: NotificationOutbox, app: App,
+                 window: InteractionWindow, *, account: Account | None = None) -> None:
         self._client, self._outbox, self._app, self._window = client, outbox, app, window
+        self.account = account   # the product's budget, shared with its bulletins' drain
 
     async def send(self, item: OutboxItem) -> str:
         message, user_id = await addressee(self._outbox, self._app, item, OA_CHANNEL)
@@ -104,8 +107,10 @@ class ZaloOANotificationSender:
 class ZaloBotNotificationSender:
     """Bot Platform texts (choices numbered); photos by link first."""
 
-    def __init__(self, client: BotApiClient, outbox: SqlNotificationOutbox, app: App) -> None:
+    def __init__(self, client: BotApiClient, outbox: NotificationOutbox, app: App, *,
+                 account: Account | None = None) -> None:
         self._client, self._outbox, self._app = client, outbox, app
+        self.account = account   # the product's budget, shared with its bulletins' drain
 
     async def send(self, item: OutboxItem) -> str:
         message, chat_id = await addressee(self._outbox, self._app, item, BOT_CHANNEL)
@@ -126,13 +131,15 @@ def _oa_image(url: str) -> dict:
         "template_type": "media", "elements": [{"media_type": "image", "url": url}]}}}
 
 
-def notification_senders(app: App, zalo) -> dict[str, Callable[[SqlNotificationOutbox], object]]:
+def notification_senders(app: App, zalo) -> dict[str, Callable[[NotificationOutbox], object]]:
     """channel -> sender factory for start_notification_drain, per configured Zalo product."""
-    senders: dict[str, Callable[[SqlNotificationOutbox], object]] = {}
+    senders: dict[str, Callable[[NotificationOutbox], object]] = {}
+    rate = app.settings.zalo_rate
     if zalo.oa is not None:
         senders[OA_CHANNEL] = lambda outbox: ZaloOANotificationSender(
-            zalo.oa_client(), outbox, app, zalo.window)
+            zalo.oa_client(), outbox, app, zalo.window,
+            account=account_of(zalo, OA_CHANNEL, rate))
     if zalo.bot is not None:
         senders[BOT_CHANNEL] = lambda outbox: ZaloBotNotificationSender(
-            zalo.bot_client(), outbox, app)
+            zalo.bot_client(), outbox, app, account=account_of(zalo, BOT_CHANNEL, rate))
     return senders

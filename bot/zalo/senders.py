@@ -1,7 +1,7 @@
-"""Senders for the broadcast engine (broadcasts.ports.Sender), one per Zalo product.
+"""Senders for the broadcast engine (delivery.ports.Sender), one per Zalo product.
 
 Each resolves an outbox item to what it should say, sends it, and turns Zalo's refusals into
-broadcasts.errors types. The OA sender never attempts a user outside the reply window: it raises
+delivery.errors types. The OA sender never attempts a user outside the reply window: it raises
 OutsideWindow (an OutOfReach with reason `zalo_outside_window`) so the row ends 'unreached' with
 that reason and is counted as "out of reach on Zalo", not retried and not billed. With a token
 bucket, each message after an item's first spends its own token (the drain paid for the first).
@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from weakref import WeakKeyDictionary
 
 from bot.zalo.bot_api import BotApiClient
 from bot.zalo.errors import OutsideWindow, ZaloApiError, ZaloUnavailable, classify_bot, classify_oa
@@ -18,8 +19,10 @@ from bot.zalo.oa_api import OAClient
 from bot.zalo.oa_events import CHANNEL as OA_CHANNEL
 from bot.zalo.render import split
 from bot.zalo.window import InteractionWindow, Reach, reach_of
-from broadcasts.errors import PermanentSendError
-from broadcasts.ports import OutboxItem
+from delivery.account import Account
+from delivery.clock import SystemClock
+from delivery.errors import PermanentSendError
+from delivery.item import OutboxItem
 from handlers.ports import UnitOfWorkFactory
 
 
@@ -116,3 +119,15 @@ async def _extra_token(bucket, index: int) -> None:
     """Every message of an item after its first spends a token of the product's bucket."""
     if bucket is not None and index > 0:
         await bucket.acquire()
+
+
+_ACCOUNTS: WeakKeyDictionary = WeakKeyDictionary()   # ZaloChannels -> {channel: Account}
+
+
+def account_of(zalo, channel: str, rate: float) -> Account:
+    """The budget of one Zalo product in this process (BOT_ZALO_RATE), shared by its bulletin
+    and notification drains."""
+    accounts = _ACCOUNTS.setdefault(zalo, {})
+    if channel not in accounts:
+        accounts[channel] = Account(rate, SystemClock())
+    return accounts[channel]

@@ -45,10 +45,11 @@ async def test_team_member_reports_under_their_name_and_gets_a_reply(app, databa
         media = await api.wait_for(MEMBER, has("gửi kèm ảnh"))
         api.user_presses(MEMBER, media.message_id, button(media, "Bỏ qua"))
         confirm = await api.wait_for(MEMBER, has("Báo cáo của Nguyễn Thị Hoa"))
+        sent = api.mark()   # the card may reach the officer before the member's receipt
         api.user_presses(MEMBER, confirm.message_id, button(confirm, "Gửi tin báo"))
         await api.wait_for(MEMBER, has("Đã gửi báo cáo"))
 
-        card = await api.wait_for(OFFICER, has("Báo cáo của Tổ an ninh tự quản"))
+        card = await api.wait_for(OFFICER, has("Báo cáo của Tổ an ninh tự quản"), since=sent)
         assert "Nguyễn Thị Hoa (Tổ an ninh thôn Đồng Lạc)" in card.text
         assert "Sân bóng thôn Đồng Lạc" in card.text
         api.user_presses(OFFICER, card.message_id, button(card, "Hỏi người báo"))
@@ -66,8 +67,9 @@ async def test_a_tip_nobody_takes_is_escalated_to_the_duty_desk(app, database_ur
         await join(api, app, DESK, Role.COMMAND, "tan-yen", "Thiếu tá Phạm Duy")
         await join(api, app, OFFICER, Role.OFFICER, "lam-cot", "Trung úy Hà Minh")
         await onboard(api, RESIDENT, "Lam Cốt")
+        before = api.mark()   # the card may reach the officer before the resident's receipt
         await send_tip(api, RESIDENT, "Có người đốt rơm rạ sát trạm xăng")
-        await api.wait_for(OFFICER, has("Tin báo #"))
+        await api.wait_for(OFFICER, has("Tin báo #"), since=before)
         assert not [m for m in api.messages_to(DESK) if "Tin báo #" in (m.text or "")]
         async with app.uow() as uow:
             await uow.session.execute(update(TipRow).values(

@@ -45,12 +45,13 @@ async def test_anonymous_tip_from_resident_to_officer_and_back(app, database_url
         await join(api, app, OFFICER, Role.OFFICER, "cao-thuong", "Trung úy Nguyễn Văn An")
         await join(api, app, OTHER_OFFICER, Role.OFFICER, "an-duong", "Thiếu úy Lê Bình")
         await onboard(api, RESIDENT, "Cao Thượng")
+        before = api.mark()   # the card may reach the officer before the resident's receipt
         receipt = await send_tip(api, RESIDENT, "Có người bán ma túy đá ở quán nước đầu thôn",
                                  photo=True, location=(21.35, 106.1))
         code = re.search(r"Mã tra cứu của bạn: (\w{4}-\w{4})", receipt).group(1)
         label = re.search(r"tin báo #(\w{4})", receipt).group(1)
 
-        card = await api.wait_for(OFFICER, has(f"Tin báo #{label}"))
+        card = await api.wait_for(OFFICER, has(f"Tin báo #{label}"), since=before)
         assert "ma túy đá" in card.text and "Thị trấn Cao Thượng" in card.text
         assert card.protect_content
         photos = [m for m in api.messages_to(OFFICER) if m.photo]

@@ -6,8 +6,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from broadcasts.clock import FakeClock
-from broadcasts.ports import OutboxItem
+from tests.fakes.clock import FakeClock
+from delivery.item import OutboxItem
+from delivery.states import DeliveryState, may_move
 
 FINAL = {"sent", "failed", "blocked"}
 
@@ -23,7 +24,7 @@ class Row:
     channel: str
     chat_id: str
     subscriber_id: int | None
-    payload_ref: str = ""
+    language: str | None = None
     state: str = "pending"
     attempts: int = 0
     not_before: datetime | None = None
@@ -33,8 +34,10 @@ class Row:
     history: list[str] = field(default_factory=lambda: ["pending"])
 
     def item(self) -> OutboxItem:
-        return OutboxItem(self.id, self.broadcast_id, self.channel, self.chat_id,
-                          self.subscriber_id, self.attempts, self.payload_ref, self.last_error)
+        return OutboxItem(id=self.id, channel=self.channel, attempts=self.attempts,
+                          chat_id=self.chat_id, subscriber_id=self.subscriber_id,
+                          broadcast_id=self.broadcast_id, language=self.language,
+                          last_error=self.last_error)
 
 
 class MemoryOutbox:
@@ -46,9 +49,9 @@ class MemoryOutbox:
         self._ids = itertools.count(1)
 
     def add(self, chat_id: str, *, channel: str = "telegram", broadcast_id: int = 1,
-            subscriber_id: int | None = None, payload_ref: str = "") -> int:
+            subscriber_id: int | None = None, language: str | None = None) -> int:
         row_id = next(self._ids)
-        self.rows[row_id] = Row(row_id, broadcast_id, channel, chat_id, subscriber_id, payload_ref)
+        self.rows[row_id] = Row(row_id, broadcast_id, channel, chat_id, subscriber_id, language)
         return row_id
 
     def add_many(self, chat_ids, **kwargs) -> list[int]:
@@ -107,6 +110,7 @@ class MemoryOutbox:
         return row
 
     def _move(self, row: Row, state: str) -> None:
+        assert may_move(DeliveryState(row.state), DeliveryState(state)), (row.state, state)
         row.state = state
         row.history.append(state)
 

@@ -5,11 +5,11 @@ import asyncio
 from datetime import datetime, timedelta, timezone
 
 from broadcasts.model import Audience, Status
-from broadcasts.ports import OutboxItem
 from broadcasts.recurrence import next_occurrence
 from handlers.domain import Role, SubscriberStatus
 from storage.broadcast_lifecycle import BroadcastLifecycle
-from storage.outbox import DrainLease, SqlOutbox
+from storage.outboxes.broadcast import SqlOutbox
+from storage.outboxes.lease import DrainLease
 from tests.e2e.broadcasts.people import (broadcast, broadcast_row, ledger_of, many_residents,
                                         member, outbox_rows, resident)
 
@@ -97,7 +97,7 @@ async def test_claims_lease_rows_of_running_broadcasts_only_and_never_twice(app)
     async with app.uow() as uow:
         await uow.broadcasts.change(paused, {"running"}, "paused", now())
         await uow.commit()
-    outbox = SqlOutbox(app.engine, OutboxItem)
+    outbox = SqlOutbox(app.engine)
     first, second = await asyncio.gather(outbox.claim("telegram", 8, now()),
                                          outbox.claim("telegram", 8, now()))
     third = await outbox.claim("telegram", 8, now())
@@ -111,9 +111,9 @@ async def test_outcomes_are_recorded_with_their_ledger_rows(app):
     ids = [await resident(app, n) for n in range(1, 5)]
     bid = await broadcast(app)
     steps = await start_and_fan_out(app, bid)
-    outbox = SqlOutbox(app.engine, OutboxItem)
+    outbox = SqlOutbox(app.engine)
     items = await outbox.claim("telegram", 10, now())
-    assert items[0].payload_ref == "vi" and items[0].subscriber_id in ids
+    assert items[0].language == "vi" and items[0].broadcast_id == bid and items[0].subscriber_id in ids
     await outbox.mark_sent(items[0].id, "1:55")
     await outbox.mark_blocked(items[1].id)
     await outbox.mark_failed(items[2].id, "Bad Request: nonsense")
@@ -136,7 +136,7 @@ async def test_expiry_and_finish_write_final_counts(app):
         await resident(app, n)
     soon = await broadcast(app, expires=now() + timedelta(seconds=30))
     steps = await start_and_fan_out(app, soon)
-    outbox = SqlOutbox(app.engine, OutboxItem)
+    outbox = SqlOutbox(app.engine)
     (item,) = await outbox.claim("telegram", 1, now())
     await outbox.mark_sent(item.id, "ok")
     assert await steps.expire_due(now() + timedelta(minutes=1)) == [soon]

@@ -14,12 +14,12 @@ from bot.zalo.oa_api import OAClient
 from bot.zalo.offers import resolve
 from bot.zalo.tokens import TokenKeeper
 from bot.zalo.window import InteractionWindow
-from broadcasts.clock import SystemClock
-from broadcasts.drain import Drain
-from broadcasts.errors import RecipientGone
-from broadcasts.pacing import ChatSpacing, TokenBucket
+from delivery.clock import SystemClock
+from delivery.drain import Drain
+from delivery.errors import RecipientGone
+from delivery.pacing import ChatSpacing, TokenBucket
 from handlers.messages import Attachment, Button, Inbound, Kind, Message, Outgoing
-from storage.notifications import SqlNotificationOutbox
+from storage.outboxes.notifications import SqlNotificationOutbox
 from storage.tip_tables import NotificationRow
 from tests.channels.zalo.test_senders import interacted
 from tests.channels.zalo.tip_steps import PHOTO

@@ -14,8 +14,8 @@ from bot.zalo.oa_api import OAClient
 from bot.zalo.senders import Content, ZaloBotSender, ZaloOASender
 from bot.zalo.tokens import TokenKeeper
 from bot.zalo.window import InteractionWindow
-from broadcasts.errors import FloodWait, PermanentSendError, RecipientGone
-from broadcasts.ports import OutboxItem
+from delivery.errors import FloodWait, PermanentSendError, RecipientGone
+from delivery.item import OutboxItem
 from storage.models import LedgerRow
 from storage.zalo_tables import ZaloOutboundRow
 from tests.fakes.zalo.oa import FakeZaloOA
@@ -28,7 +28,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 
 def item(chat_id=USER, broadcast_id=77) -> OutboxItem:
     return OutboxItem(id=1, broadcast_id=broadcast_id, channel="zalo_oa", chat_id=chat_id,
-                      subscriber_id=None, attempts=0, payload_ref="part-1")
+                      language="vi")
 
 
 def says(content: Content):

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from storage.outbox import DrainLease
+from storage.outboxes.lease import DrainLease
 from tests.e2e.broadcasts.people import broadcast, resident
 from tests.e2e.broadcasts.telegram import until, until_status
 from tests.conftest import ROOT

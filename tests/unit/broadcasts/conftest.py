@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from broadcasts.clock import FakeClock
-from broadcasts.drain import Drain
-from broadcasts.pacing import ChatSpacing, TokenBucket
+from delivery.drain import Drain
+from delivery.pacing import ChatSpacing, TokenBucket
 from tests.fakes.broadcasts import MemoryOutbox, ScriptedSender
+from tests.fakes.clock import FakeClock
 
 
 @pytest.fixture

@@ -5,7 +5,8 @@ import asyncio
 import time
 from datetime import timedelta, timezone
 
-from broadcasts.clock import DEFAULT_EPOCH, FakeClock, SystemClock
+from delivery.clock import SystemClock
+from tests.fakes.clock import DEFAULT_EPOCH, FakeClock
 
 
 async def test_sleep_advances_virtual_time_without_real_waiting():

@@ -5,10 +5,10 @@ import asyncio
 
 import pytest
 
-from broadcasts.drain import CHAT_NOT_FOUND, FLOOD_WAIT
-from broadcasts.errors import (ChatNotFound, FloodWait, PermanentSendError, RecipientGone,
+from delivery.drain import CHAT_NOT_FOUND, FLOOD_WAIT
+from delivery.errors import (ChatNotFound, FloodWait, PermanentSendError, RecipientGone,
                                SendError, TransientSendError)
-from broadcasts.pacing import AdaptiveRate
+from delivery.pacing import AdaptiveRate
 from tests.unit.broadcasts.conftest import assert_within_rate
 
 CHATS = [f"chat{n}" for n in range(40)]

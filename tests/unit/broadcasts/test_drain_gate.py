@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import asyncio
 
-from broadcasts.gate import RunningGate
+from delivery.gate import RunningGate
 
 
 async def test_a_paused_broadcast_gives_its_claimed_rows_back(make_drain, outbox, sender, clock):

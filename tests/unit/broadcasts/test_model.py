@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from broadcasts.gate import RunningGate
+from delivery.gate import RunningGate
 from broadcasts.model import (Action, Draft, Status, check_draft, check_scope, leaves_under,
                               transition)
 from broadcasts.problems import (AlreadyFinished, BadTime, NoTopics, NoUnits, NotAllowed,

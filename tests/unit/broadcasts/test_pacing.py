@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-from broadcasts.clock import FakeClock
-from broadcasts.pacing import AdaptiveRate, ChatSpacing, TokenBucket
+from delivery.pacing import AdaptiveRate, ChatSpacing, TokenBucket
+from tests.fakes.clock import FakeClock
 from tests.unit.broadcasts.conftest import assert_within_rate
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from broadcasts.clock import Clock
+from delivery.clock import Clock
 
 
 class RunningGate:

@@ -1,47 +1,13 @@
-"""Time as the broadcast engine sees it: a real clock for production, a virtual one for tests."""
+"""Virtual time for tests of the delivery engine: an hour of pacing runs in milliseconds."""
 from __future__ import annotations
 
 import asyncio
 import heapq
 import itertools
-import time
 from datetime import datetime, timedelta, timezone
-from typing import Protocol
 
 # A fixed Monday 08:00 in Vietnam (01:00 UTC), so tests that print dates read the same every run.
 DEFAULT_EPOCH = datetime(2025, 3, 3, 1, 0, tzinfo=timezone.utc)
-
-
-class Clock(Protocol):
-    """What pacing and the drain need from time."""
-
-    def now(self) -> float:
-        """Monotonic seconds; only differences are meaningful."""
-        ...
-
-    async def sleep(self, seconds: float) -> None:
-        """Wait this many seconds (of this clock's time)."""
-        ...
-
-    def utcnow(self) -> datetime:
-        """Wall-clock time, timezone-aware UTC, for the rows written to storage."""
-        ...
-
-
-class SystemClock:
-    """The real clock: time.monotonic, asyncio.sleep and the system's UTC time."""
-
-    def now(self) -> float:
-        """Monotonic seconds."""
-        return time.monotonic()
-
-    async def sleep(self, seconds: float) -> None:
-        """Sleep on the event loop."""
-        await asyncio.sleep(max(0.0, seconds))
-
-    def utcnow(self) -> datetime:
-        """Aware UTC now."""
-        return datetime.now(timezone.utc)
 
 
 class FakeClock:

@@ -1,10 +1,11 @@
-"""Pacing for one channel account: a global token bucket, per-chat spacing, an adaptive rate."""
+"""Pacing for one channel account: token buckets (with priority for interactive replies),
+per-chat spacing, an adaptive rate."""
 from __future__ import annotations
 
 import asyncio
 import math
 
-from broadcasts.clock import Clock
+from delivery.clock import Clock
 
 # Float refills can leave 0.9999999 tokens; waiting for the last 1e-9 would spin on tiny sleeps.
 _EPSILON = 1e-9
@@ -14,6 +15,8 @@ class TokenBucket:
     """At most ``rate × t + burst`` acquisitions in any window of t seconds.
 
     One bucket per bot account: Telegram's ~30 messages/s limit is per bot, across all chats.
+    An ``urgent`` acquirer (a resident waiting for a reply) takes the next free token before any
+    waiting bulk acquirer (a drain), which waits in FIFO order behind the others.
     """
 
     def __init__(self, rate: float, burst: int, clock: Clock) -> None:
@@ -25,7 +28,8 @@ class TokenBucket:
         self._tokens = float(burst)
         self._stamp = clock.now()
         self._paused_until = -math.inf
-        self._lock = asyncio.Lock()  # FIFO: waiters are served in the order they arrived
+        self._lock = asyncio.Lock()  # FIFO: bulk waiters are served in the order they arrived
+        self._urgent = 0             # urgent acquirers waiting now: bulk ones let them go first
 
     @property
     def rate(self) -> float:
@@ -46,16 +50,33 @@ class TokenBucket:
         """Whether a flood-wait pause is in force now."""
         return self._clock.now() < self._paused_until
 
-    async def acquire(self) -> None:
-        """Wait for a token (and for any pause to end), then take it."""
+    async def acquire(self, *, urgent: bool = False) -> None:
+        """Wait for a token (and for any pause to end), then take it; ``urgent`` goes first."""
+        if urgent:
+            await self._acquire_urgent()
+            return
         async with self._lock:
+            while (wait := self._wait_time()) > 0 or self._urgent:
+                await self._clock.sleep(wait if wait > 0 else 1 / self._rate)
+            self._tokens -= 1
+
+    async def _acquire_urgent(self) -> None:
+        self._urgent += 1
+        try:
             while (wait := self._wait_time()) > 0:
                 await self._clock.sleep(wait)
             self._tokens -= 1
+        finally:
+            self._urgent -= 1
+
+    def is_full(self) -> bool:
+        """Whether the bucket holds its whole burst (nothing taken lately)."""
+        self._refill(self._clock.now())
+        return self._tokens >= self._burst - _EPSILON
 
     def try_acquire(self) -> bool:
         """Take a token if one is free right now, without waiting."""
-        if self._lock.locked() or self._wait_time() > 0:
+        if self._lock.locked() or self._urgent or self._wait_time() > 0:
             return False
         self._tokens -= 1
         return True
@@ -124,9 +145,14 @@ class ChatSpacing:
 
     def record(self, chat_id: str) -> None:
         """Note that a message to ``chat_id`` starts now."""
-        self._last[chat_id] = self._clock.now()
+        self._last[chat_id] = max(self._clock.now(), self._last.get(chat_id, -math.inf))
         if len(self._last) >= self._prune_at:
             self._prune()
+
+    def defer(self, chat_id: str, seconds: float) -> None:
+        """Keep ``chat_id`` waiting for ``seconds`` from now (a 429 for that chat alone)."""
+        until = self._clock.now() + seconds - self._interval
+        self._last[chat_id] = max(until, self._last.get(chat_id, -math.inf))
 
     def __len__(self) -> int:
         return len(self._last)

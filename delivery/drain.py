@@ -1,15 +1,18 @@
-"""The outbox drain: claim a batch, send it at the channel's pace, record each outcome at once."""
+"""The one outbox drain (bulletins and notifications alike): claim a batch, send it at the
+channel's pace, record each outcome at once."""
 from __future__ import annotations
 
 import asyncio
+import enum
 import logging
 from datetime import timedelta
 
-from broadcasts.clock import Clock
-from broadcasts.errors import (ChatNotFound, FloodWait, OutOfReach, PermanentSendError,
+from delivery.clock import Clock
+from delivery.errors import (ChatNotFound, FloodWait, OutOfReach, PermanentSendError,
                                RecipientGone, SendError, TransientSendError)
-from broadcasts.pacing import AdaptiveRate, ChatSpacing, TokenBucket
-from broadcasts.ports import DrainStats, Gate, OnBlocked, Outbox, OutboxItem, Sender
+from delivery.pacing import AdaptiveRate, ChatSpacing, TokenBucket
+from delivery.item import OutboxItem
+from delivery.ports import DrainStats, Gate, OnBlocked, Outbox, Sender
 
 log = logging.getLogger(__name__)
 
@@ -20,19 +23,30 @@ CHAT_NOT_FOUND = "chat_not_found"
 _STORAGE_RETRY_CAP = 30.0  # seconds between attempts while the database is away
 
 
-class Drain:
-    """Sends one channel account's outbox at the bucket's pace, one message per chat per interval.
+class FloodScope(str, enum.Enum):
+    """What a flood wait (429) stops."""
 
-    Run exactly one drain per channel account (the caller holds the lock or lease that ensures
-    it): the bucket is the account's whole budget, and ``run`` treats every row still 'sending'
-    between batches as left behind by a crash.
+    ACCOUNT = "account"        # every send of the account: bulk bulletins, one per chat anyway
+    CHAT_FIRST = "chat_first"  # that chat only, unless a second chat floods within the wait
+
+
+class Drain:
+    """Sends one outbox of one channel account at ``bucket``'s pace, within the ``account``'s
+    shared budget when given, one message per chat per interval.
+
+    Run exactly one drain per outbox and channel account (the caller holds the lock or lease
+    that ensures it): ``run`` treats every row still 'sending' between batches as left behind by
+    a crash. Notifications use ``FloodScope.CHAT_FIRST``: a unit's busy group (20/min) must not
+    hold back the cards to every other officer.
     """
 
     def __init__(self, outbox: Outbox, sender: Sender, bucket: TokenBucket,
                  spacing: ChatSpacing, clock: Clock, *, channel: str, batch_size: int = 50,
                  max_attempts: int = 5, backoff_base: float = 2.0, max_backoff: float = 600.0,
                  concurrency: int = 8, on_blocked: OnBlocked | None = None,
-                 rate_policy: AdaptiveRate | None = None, gate: Gate | None = None) -> None:
+                 rate_policy: AdaptiveRate | None = None, gate: Gate | None = None,
+                 account: TokenBucket | None = None,
+                 flood_scope: FloodScope = FloodScope.ACCOUNT) -> None:
         if batch_size < 1 or max_attempts < 1 or concurrency < 1:
             raise ValueError("batch_size, max_attempts and concurrency must be >= 1")
         self.channel = channel
@@ -44,6 +58,8 @@ class Drain:
         self._concurrency = concurrency
         self._on_blocked = on_blocked
         self._gate = gate
+        self._account, self._flood_scope = account, flood_scope
+        self._chat_floods: dict[str, float] = {}   # chat -> when its flood wait ends
         self._halt: Exception | None = None
         self._stop: asyncio.Event | None = None   # set by run(): no new send once it is set
 
@@ -102,18 +118,24 @@ class Drain:
             if not await self._may_send(item, queue):
                 slots.release()
                 continue
-            await self._bucket.acquire()
+            await self._spend()
             # storage went away, or we must stop: leave the rest 'sending' for requeue
             if self._halt is not None or (self._stop is not None and self._stop.is_set()):
                 slots.release()
                 break
-            self._spacing.record(item.chat_id)
+            self._spacing.record(item.pacing_key)
             task = asyncio.create_task(self._deliver_guarded(item))
             task.add_done_callback(lambda _: slots.release())
             tasks.append(task)
         await asyncio.gather(*tasks)
         if self._halt is not None:
             raise self._halt
+
+    async def _spend(self) -> None:
+        """One token of this drain's own rate, then one of the account's (shared) budget."""
+        await self._bucket.acquire()
+        if self._account is not None:
+            await self._account.acquire()
 
     async def _may_send(self, item: OutboxItem, queue: list[OutboxItem]) -> bool:
         """Ask the gate; a broadcast paused or cancelled since the claim gives its rows back."""
@@ -129,9 +151,9 @@ class Drain:
         """The first queued item whose chat may receive now, waiting for the soonest if none."""
         while True:
             for index, item in enumerate(queue):
-                if self._spacing.is_ready(item.chat_id):
+                if self._spacing.is_ready(item.pacing_key):
                     return queue.pop(index)
-            await self._clock.sleep(min(self._spacing.delay(i.chat_id) for i in queue))
+            await self._clock.sleep(min(self._spacing.delay(i.pacing_key) for i in queue))
 
     async def _deliver_guarded(self, item: OutboxItem) -> None:
         try:
@@ -175,15 +197,34 @@ class Drain:
                 await self._fail(item, type(exc).__name__)
 
     async def _flood_wait(self, item: OutboxItem, retry_after: float) -> None:
-        """Pause every send of this account until the deadline; the item waits for it too."""
+        """Pause every send of this account until the deadline (or, chat first, only the chat's
+        while no other chat floods); the item waits for it too."""
         self.stats.flood_waits += 1
-        self._bucket.pause_until(self._clock.now() + retry_after)
+        if self._chat_flood_only(item, retry_after):
+            log.info("%s drain: flood wait %.1f s for one chat", self.channel, retry_after)
+            await self._outbox.retry_later(item.id, self._clock.utcnow()
+                                           + timedelta(seconds=retry_after), FLOOD_WAIT)
+            return
+        deadline = self._clock.now() + retry_after
+        self._bucket.pause_until(deadline)
+        if self._account is not None:
+            self._account.pause_until(deadline)
         if self._rate_policy is not None:
             self._bucket.set_rate(self._rate_policy.on_flood_wait())
         log.warning("%s drain: flood wait %.1f s, rate now %.1f/s",
                     self.channel, retry_after, self._bucket.rate)
         not_before = self._clock.utcnow() + timedelta(seconds=retry_after)
         await self._outbox.retry_later(item.id, not_before, FLOOD_WAIT)
+
+    def _chat_flood_only(self, item: OutboxItem, retry_after: float) -> bool:
+        if self._flood_scope is not FloodScope.CHAT_FIRST:
+            return False
+        now = self._clock.now()
+        self._chat_floods = {c: t for c, t in self._chat_floods.items() if t > now}
+        others = set(self._chat_floods) - {item.pacing_key}
+        self._chat_floods[item.pacing_key] = now + retry_after
+        self._spacing.defer(item.pacing_key, retry_after)
+        return not others
 
     async def _transient(self, item: OutboxItem, reason: str) -> None:
         attempt = item.attempts + 1

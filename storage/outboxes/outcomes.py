@@ -14,20 +14,20 @@ from datetime import datetime, timezone
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from delivery.states import WITH_REASON, DeliveryState
 from handlers.domain import EventKind
 from storage.broadcast_tables import BroadcastRow, OutboxRow
 from storage.models import LedgerRow
 
 _OUTBOX = OutboxRow.__table__
-_FINAL = (update(_OUTBOX).where(_OUTBOX.c.id == bindparam("b_id"), _OUTBOX.c.state == "sending")
+_FINAL = (update(_OUTBOX).where(_OUTBOX.c.id == bindparam("b_id"), _OUTBOX.c.state == DeliveryState.SENDING)
           .values(state=bindparam("b_state"), done_at=bindparam("b_at"),
                   message_ref=func.coalesce(bindparam("b_ref"), _OUTBOX.c.message_ref),
                   last_error=func.coalesce(bindparam("b_error"), _OUTBOX.c.last_error)))
-_RETRY = (update(_OUTBOX).where(_OUTBOX.c.id == bindparam("b_id"), _OUTBOX.c.state == "sending")
-          .values(state="pending", attempts=_OUTBOX.c.attempts + 1, claimed_at=None,
+_RETRY = (update(_OUTBOX).where(_OUTBOX.c.id == bindparam("b_id"), _OUTBOX.c.state == DeliveryState.SENDING)
+          .values(state=DeliveryState.PENDING, attempts=_OUTBOX.c.attempts + 1, claimed_at=None,
                   not_before=bindparam("b_not_before"), last_error=bindparam("b_error")))
 
-_WITH_REASON = ("failed", "unreached")     # final states whose ledger row says why
 
 
 @dataclass
@@ -35,7 +35,7 @@ class Outcome:
     """One row's outcome: a final state (with its ledger kind) or a retry."""
 
     item_id: int
-    state: str                        # sent | blocked | failed | unreached | pending (retry)
+    state: DeliveryState              # a final state, or PENDING for a retry
     kind: EventKind | None = None
     message_ref: str | None = None
     error: str | None = None
@@ -72,8 +72,8 @@ class OutcomeWriter:
 
     async def _write(self, s: AsyncSession, batch: list[Outcome]) -> None:
         now = datetime.now(timezone.utc)
-        retries = [o for o in batch if o.state == "pending"]
-        finals = [o for o in batch if o.state != "pending"]
+        retries = [o for o in batch if o.state is DeliveryState.PENDING]
+        finals = [o for o in batch if o.state is not DeliveryState.PENDING]
         if retries:
             await s.execute(_RETRY, [{"b_id": o.item_id, "b_not_before": o.not_before,
                                       "b_error": o.error} for o in retries])
@@ -84,7 +84,7 @@ class OutcomeWriter:
         # Only rows still 'sending' are ours: one requeued after a lost lease is left alone.
         rows = {r.id: r for r in await s.execute(select(
             OutboxRow.id, OutboxRow.broadcast_id, OutboxRow.channel, OutboxRow.unit_id).where(
-            OutboxRow.id.in_([o.item_id for o in finals]), OutboxRow.state == "sending"))}
+            OutboxRow.id.in_([o.item_id for o in finals]), OutboxRow.state == DeliveryState.SENDING))}
         finals = [o for o in finals if o.item_id in rows]
         if not finals:
             return
@@ -96,7 +96,7 @@ class OutcomeWriter:
             ledger.append(dict(at=now, kind=o.kind.value, channel=row.channel,
                                unit_id=row.unit_id, topic=await self._topic(s, row.broadcast_id),
                                ref=str(row.broadcast_id), count=1,
-                               data={"reason": o.error} if o.state in _WITH_REASON else None))
+                               data={"reason": o.error} if o.state in WITH_REASON else None))
         await s.execute(LedgerRow.__table__.insert(), ledger)
 
     async def _topic(self, s: AsyncSession, broadcast_id: int) -> str | None:
