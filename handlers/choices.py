@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from handlers.messages import Message
 from handlers.text import fold
+from handlers.typed import number
 
 Choices = list[tuple[str, str]]      # (label, payload) in number order
 
@@ -19,10 +20,9 @@ def offered(messages: Sequence[Message]) -> Choices:
 
 def picked(choices: Choices, text: str) -> str | None:
     """The payload a typed number ('2') or label ('tra loi') picks, as typed_choice does."""
-    words = text.strip().rstrip(".)")
-    if words.isdigit():
-        index = int(words) - 1
-        return choices[index][1] if 0 <= index < len(choices) else None
+    chosen = number(text, 1, len(choices)) if choices else None
+    if chosen is not None:       # '①' and 40-digit numbers are refused, not crashed on
+        return choices[chosen - 1][1]
     wanted = fold(text)
     matches = [payload for label, payload in choices if wanted and fold(label) == wanted]
     return matches[0] if len(matches) == 1 else None

@@ -11,6 +11,7 @@ from handlers.i18n import Catalog
 from handlers.messages import Button, Inbound, Kind, Message, Reply
 from handlers.ports import UnitOfWork, UnitOfWorkFactory
 from handlers.text import fold
+from handlers.typed import number
 
 log = logging.getLogger(__name__)
 MAX_PAYLOAD_BYTES = 64
@@ -80,10 +81,9 @@ def choice_key(message: Message, step: str, payload: str) -> str | None:
 def typed_choice(message: Message, text: str) -> str | None:
     """A number ('3') or the label's words ('xong', 'Ma tuy') typed instead of pressing a button."""
     buttons = message.numbered()
-    words = text.strip().rstrip(".)")
-    if words.isdigit():
-        index = int(words) - 1
-        return buttons[index].payload.split(":", 1)[1] if 0 <= index < len(buttons) else None
+    chosen = number(text, 1, len(buttons)) if buttons else None
+    if chosen is not None:
+        return buttons[chosen - 1].payload.split(":", 1)[1]
     wanted = fold(text)
     matches = [b for b in buttons if wanted and fold(b.label) == wanted]
     return matches[0].payload.split(":", 1)[1] if len(matches) == 1 else None
@@ -131,6 +131,9 @@ class Dialogue:
 
     async def _dispatch(self, turn: Turn) -> None:
         inbound = turn.inbound
+        if inbound.kind is Kind.BUTTON and _forged_shape(inbound.payload):
+            turn.reply.notice = turn.t("error.bad_button")      # no channel sends such data
+            return
         if await self._router.intercept(turn):
             return
         screen = self.screen(turn.state.step)
@@ -174,6 +177,11 @@ class Dialogue:
         elif not await screen.free_text(turn, text):
             turn.say(turn.t("error.not_understood"))
             await turn.show()
+
+
+def _forged_shape(payload: str) -> bool:
+    """Callback data longer than Telegram's 64 bytes, or with control characters, is forged."""
+    return len(payload.encode("utf-8", "replace")) > MAX_PAYLOAD_BYTES or not payload.isprintable()
 
 
 async def _media(screen: Screen, turn: Turn) -> bool:

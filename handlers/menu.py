@@ -8,6 +8,7 @@ from handlers.library import LATEST
 from handlers.messages import Kind, Message
 from handlers.onboarding import ONBOARDING, SETTINGS, CommuneScreen
 from handlers.text import fold
+from handlers.typed import number
 
 MENU_COLUMNS = 2
 
@@ -36,9 +37,9 @@ class MainScreen:
     async def free_text(self, turn: Turn, text: str) -> bool:
         """Typing a menu item's number works where the channel shows no keyboard."""
         items = visible_menu(turn)
-        number = text.strip().rstrip(".")
-        if number.isdigit() and 1 <= int(number) <= len(items):
-            await items[int(number) - 1].action(turn)
+        chosen = number(text, 1, len(items)) if items else None
+        if chosen is not None:
+            await items[chosen - 1].action(turn)
             return True
         return False
 

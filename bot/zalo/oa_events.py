@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 
 from bot.turns import typed
 from handlers.messages import Attachment, Inbound, Kind
+from handlers.typed import payload_number
 
 CHANNEL = "zalo_oa"
 MEDIA = {"user_send_image": "photo", "user_send_gif": "animation", "user_send_file": "document",
@@ -119,7 +120,7 @@ def _size(value: object) -> int | None:
     if isinstance(value, bool) or not isinstance(value, (int, str)):
         return None
     text = str(value).strip()
-    return int(text) if text.isdigit() and len(text) < 16 else None
+    return payload_number(text, 0, 10**15)
 
 
 def _mime(payload: dict) -> str:

@@ -3,6 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from handlers.typed import ascii_digits, payload_number
+
+MAX_COUNT = 10**12         # far above any real figure; the category's own limit comes after
+
 
 @dataclass(frozen=True)
 class NumberStyle:
@@ -43,6 +47,7 @@ def parse_count(text: str) -> int:
         if not (groups[0] and len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])):
             raise ValueError(text)
         digits = "".join(groups)
-    if not digits.isdigit():
+    value = payload_number(ascii_digits(digits), 0, MAX_COUNT)
+    if value is None:             # '①', '²' and 40-digit numbers are refused, not crashed on
         raise ValueError(text)
-    return -int(digits) if negative else int(digits)
+    return -value if negative else value

@@ -15,6 +15,7 @@ from handlers.tips.domain import TipRules
 from handlers.tips.routing import notify_member, notify_unit
 from handlers.tips.service import windows
 from handlers.tips.status import EndScreen, TipStatusScreen, seal_tip
+from handlers.typed import payload_id
 
 MAX_ANSWER = 3000
 
@@ -99,7 +100,7 @@ class Followup:
 
     async def press_answer(self, turn: Turn, args: list[str]) -> None:
         """The 'answer' button under a question: only the account it was sent to may use it."""
-        tip_id = int(args[0]) if args and args[0].isdigit() else 0
+        tip_id = (payload_id(args[0]) if args else None) or 0
         token = args[1] if len(args) > 1 else ""
         expected = answer_token(self._secrets, tip_id, turn.inbound.channel, turn.inbound.user_id)
         tip = await turn.uow.tips.by_id(tip_id) if token == expected else None
@@ -129,7 +130,8 @@ class Followup:
 
     async def _answer(self, turn: Turn, text: str, files: tuple) -> None:
         unsealed = self._secrets.unseal(turn.state.data.get("tip", ""))
-        tip = await turn.uow.tips.by_id(int(unsealed[1])) if unsealed else None
+        tip_id = payload_id(unsealed[1]) if unsealed else None
+        tip = await turn.uow.tips.by_id(tip_id) if tip_id else None
         turn.go("main")
         if tip is None or not tip.is_open:
             turn.say(turn.t("tip.answer_closed"))

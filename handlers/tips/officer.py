@@ -20,9 +20,11 @@ from handlers.tips.followup import send_to_tipster
 from handlers.ports import Secrets
 from handlers.tips.domain import TipRules
 from handlers.tips.routing import duty_desk, notify_unit
+from handlers.typed import payload_id, payload_number
 
 INBOX_PAGE = 5
 TipAction = Callable[[Turn, Tip, list[str]], Awaitable[None]]
+MAX_INBOX_PAGE = 100_000      # a forged page number never reaches the query's OFFSET
 TEXT_STEPS = {"ask": "tip_ask", "note": "tip_note", "move": "tip_move"}
 
 
@@ -36,7 +38,8 @@ class OfficerDesk:
 
     async def allowed_tip(self, turn: Turn, tip_id: str) -> Tip | None:
         """The tip, if it exists and this member may act for its unit; otherwise say why."""
-        tip = await turn.uow.tips.by_id(int(tip_id)) if tip_id.isdigit() else None
+        tip_number = payload_id(tip_id)
+        tip = await turn.uow.tips.by_id(tip_number) if tip_number is not None else None
         if tip is None or turn.member is None or not turn.member.may_act_for(tip.unit_id):
             turn.reply.notice = turn.t("tip.officer.not_allowed")
             turn.say(turn.t("tip.officer.not_allowed"))
@@ -49,7 +52,11 @@ class OfficerDesk:
         """Button payload tip:<verb>:<id>[:<arg>]."""
         verb, tip_id = (args + ["", ""])[:2]
         if verb == "inbox":
-            await self.inbox(turn, int(tip_id) if tip_id.isdigit() else 0)
+            page = payload_number(tip_id, 0, MAX_INBOX_PAGE)
+            if page is None:
+                turn.reply.notice = turn.t("error.old_button")
+            else:
+                await self.inbox(turn, page)
             return
         tip = await self.allowed_tip(turn, tip_id)
         if tip is None:

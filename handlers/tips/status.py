@@ -8,6 +8,7 @@ from handlers.messages import Message
 from handlers.tips.cards import thread_text
 from handlers.tips.domain import Tip
 from handlers.ports import Secrets
+from handlers.typed import payload_id
 
 TIP = "tip"         # the purpose of the sealed tip id in the dialogue state
 
@@ -18,9 +19,9 @@ def seal_tip(secrets: Secrets, tip: Tip) -> str:
 
 async def sealed_tip(turn: Turn, secrets: Secrets) -> Tip | None:
     unsealed = secrets.unseal(str(turn.state.data.get("tip", "")))
-    if unsealed is None or unsealed[0] != TIP or not unsealed[1].isdigit():
+    if unsealed is None or unsealed[0] != TIP or payload_id(unsealed[1]) is None:
         return None
-    return await turn.uow.tips.by_id(int(unsealed[1]))
+    return await turn.uow.tips.by_id(payload_id(unsealed[1]))
 
 
 def answerable(tip: Tip | None) -> bool:
