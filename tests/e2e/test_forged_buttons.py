@@ -6,7 +6,7 @@ import pytest
 from handlers.domain import Role
 from handlers.messages import Kind
 from tests.fakes.explorer import make_member, state_of
-from tests.resident import Resident
+from tests.fakes.resident import Resident
 
 FORGED = ["tip:view:①", "tip:view:²", "tip:view:" + "9" * 30, "tip:take:-1", "tip:inbox:①",
           "tip:inbox:" + "9" * 40, "tipr:①:abc", "tipr:" + "9" * 30 + ":x", "tipr:",
