@@ -50,6 +50,7 @@ def build_app(settings: Settings) -> App:
     uow = SqlUnitOfWorkFactory(engine)
     catalog = load_catalog(settings.default_language)
     sealer, rules = load_sealer(settings), tip_rules(settings)
+    db.seal_dialogue_states(engine, sealer.state_key())
     broadcasting = broadcast_context(settings)
     features = [tips_feature(sealer, rules, broadcasting.links.start_link),
                 broadcast_feature(broadcasting),

@@ -28,6 +28,11 @@ class Sealer:
     def __init__(self, master: bytes) -> None:
         self._fernet = Fernet(base64.urlsafe_b64encode(_derive(master, b"tip-link")))
         self._hash_key = _derive(master, b"keyed-hash")
+        self._state_key = base64.urlsafe_b64encode(_derive(master, b"dialogue-state"))
+
+    def state_key(self) -> bytes:
+        """The Fernet key that seals dialogue states (tip drafts) at rest."""
+        return self._state_key
 
     def seal(self, channel: str, user_id: str) -> str:
         return self._fernet.encrypt(f"{channel}\n{user_id}".encode()).decode()

@@ -2,18 +2,25 @@
 from __future__ import annotations
 
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
+
+from storage.state_sealing import StateSealer
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# The key that seals each engine's dialogue states (a tip draft sits next to the person's id
+# there); it comes from outside the database, see seal_dialogue_states.
+_STATE_SEALERS: WeakKeyDictionary = WeakKeyDictionary()
 
 
 def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
-    """An async engine; SQLite files get WAL, a busy timeout and enforced foreign keys."""
+    """An async engine; SQLite files get WAL, a busy timeout, enforced foreign keys and
+    secure_delete."""
     if url.startswith("sqlite"):
         _ensure_sqlite_dir(url)
         engine = create_async_engine(url, echo=echo, connect_args={"timeout": 15})
@@ -34,7 +41,22 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=15000")
     cursor.execute("PRAGMA foreign_keys=ON")
+    # Deleted and overwritten rows are zeroed, not left in free pages of the file (or of the
+    # -wal file) where a copy of it would still show a tip draft next to a chat id.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
+
+
+def seal_dialogue_states(engine: AsyncEngine, key: bytes) -> None:
+    """Dialogue states stored through `engine` are sealed with `key` (held outside the DB)."""
+    _STATE_SEALERS[engine.sync_engine] = StateSealer(key)
+
+
+def state_sealer(session: AsyncSession) -> StateSealer | None:
+    """The sealer of the engine this session is bound to, if one was set."""
+    bind = session.bind
+    engine = getattr(bind, "sync_engine", bind)
+    return _STATE_SEALERS.get(engine) if engine is not None else None
 
 
 def alembic_config(url: str | None = None) -> Config:

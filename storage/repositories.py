@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.domain import (Bulletin, BulletinSpec, DialogueState, EventKind, SentBulletin,
                              Subscriber, SubscriberStatus, Unit, UnitSpec)
 from storage.broadcast_tables import BroadcastRow
+from storage.db import state_sealer
 from storage.models import (BulletinRow, DialogueRow, LedgerRow, ProcessedUpdateRow,
                             SubscriberRow, SubscriberTopicRow, TopicRow, UnitRow, utcnow)
 from storage.statistics_tables import sync_successions
@@ -64,19 +65,26 @@ def _subscriber(row: SubscriberRow, topics: set[str]) -> Subscriber:
 
 
 class SqlDialogues:
+    """Dialogue states by (channel, user); their data is sealed when the engine has a key."""
+
     def __init__(self, session: AsyncSession) -> None:
         self._s = session
+        self._sealer = state_sealer(session)
 
     async def get(self, channel: str, user_id: str) -> DialogueState | None:
         row = await self._s.get(DialogueRow, (channel, user_id))
-        return DialogueState(step=row.step, data=dict(row.data or {})) if row else None
+        if row is None:
+            return None
+        data = self._sealer.unseal(row.data) if self._sealer else dict(row.data or {})
+        return DialogueState(step=row.step, data=data) if data is not None else None
 
     async def put(self, channel: str, user_id: str, state: DialogueState) -> None:
         row = await self._s.get(DialogueRow, (channel, user_id))
         if row is None:
             row = DialogueRow(channel=channel, user_id=user_id)
             self._s.add(row)
-        row.step, row.data, row.updated_at = state.step, dict(state.data), utcnow()
+        data = self._sealer.seal(dict(state.data)) if self._sealer else dict(state.data)
+        row.step, row.data, row.updated_at = state.step, data, utcnow()
 
     async def reset_stale(self, step_prefix: str, before: datetime) -> int:
         """Send conversations left in some steps since `before` back to the main menu, and
