@@ -10,8 +10,8 @@ from handlers.domain import DialogueState, EventKind, Member, Subscriber, Subscr
 from handlers.i18n import Catalog
 from handlers.messages import Button, Inbound, Kind, Message, Reply
 from handlers.ports import UnitOfWork, UnitOfWorkFactory
-from handlers.text import fold
-from handlers.typed import number
+from handlers.choosing import PENDING, choice_key, choose, typed, with_way_home
+from handlers.choosing import typed_choice  # noqa: F401  (channels import it from here)
 
 log = logging.getLogger(__name__)
 MAX_PAYLOAD_BYTES = 64
@@ -31,6 +31,7 @@ class Turn:
     screens: dict[str, Screen] = field(default_factory=dict)
     menu_items: list[Any] = field(default_factory=list)   # handlers.features.MenuItem
     reply: Reply = field(default_factory=Reply)
+    pending: list = field(default_factory=list)   # keys the last ambiguous answer listed
 
     @property
     def lang(self) -> str:
@@ -50,11 +51,16 @@ class Turn:
         """Append the screen the person is now on."""
         screen = self.screens.get(self.state.step)
         if screen is not None:
-            self.reply.messages.append(await screen.render(self))
+            self.reply.messages.append(await screen_message(self, screen))
 
     def record(self, kind: EventKind, **fields: Any) -> None:
         self.uow.ledger.record(kind, channel=self.subscriber.channel,
                                unit_id=self.subscriber.unit_id, **fields)
+
+
+async def screen_message(turn: Turn, screen: "Screen") -> Message:
+    """What a screen shows, with the way home when it has options but no way back."""
+    return with_way_home(turn, screen.step, await screen.render(turn))
 
 
 class Screen(Protocol):
@@ -70,23 +76,6 @@ class Screen(Protocol):
 def option(step: str, key: str, label: str) -> Button:
     """A button whose payload names the screen it belongs to, so stale presses are recognised."""
     return Button(label=label, payload=f"{step}:{key}")
-
-
-def choice_key(message: Message, step: str, payload: str) -> str | None:
-    """The key of a payload, only if that exact option is on the screen now (forgery-proof)."""
-    offered = {button.payload for button in message.numbered()}
-    return payload.split(":", 1)[1] if payload in offered and payload.startswith(step + ":") else None
-
-
-def typed_choice(message: Message, text: str) -> str | None:
-    """A number ('3') or the label's words ('xong', 'Ma tuy') typed instead of pressing a button."""
-    buttons = message.numbered()
-    chosen = number(text, 1, len(buttons)) if buttons else None
-    if chosen is not None:
-        return buttons[chosen - 1].payload.split(":", 1)[1]
-    wanted = fold(text)
-    matches = [b for b in buttons if wanted and fold(b.label) == wanted]
-    return matches[0].payload.split(":", 1)[1] if len(matches) == 1 else None
 
 
 class Dialogue:
@@ -121,10 +110,12 @@ class Dialogue:
                                     language=self._catalog.default)
         state = await uow.dialogues.get(inbound.channel, inbound.user_id) or DialogueState("new")
         member = await uow.members.get(inbound.channel, inbound.user_id)
+        pending = state.data.pop(PENDING, None)
         return Turn(inbound=inbound, uow=uow, subscriber=subscriber, state=state,
                     member=member if member and member.active else None,
                     catalog=self._catalog, screens=self._screens,
-                    menu_items=self._menu_items)
+                    menu_items=self._menu_items,
+                    pending=[str(k) for k in pending] if isinstance(pending, list) else [])
 
     def screen(self, step: str) -> Screen | None:
         return self._screens.get(step)
@@ -151,7 +142,7 @@ class Dialogue:
     async def _pressed(self, turn: Turn, screen: Screen) -> None:
         payload = turn.inbound.payload
         step = payload.split(":", 1)[0]
-        key = choice_key(await screen.render(turn), screen.step, payload)
+        key = choice_key(await screen_message(turn, screen), screen.step, payload)
         if key is None:
             turn.reply.notice = turn.t("error.old_button" if step in self._screens
                                        else "error.bad_button")
@@ -159,7 +150,7 @@ class Dialogue:
             await turn.show()
             return
         turn.reply.edit = True
-        await screen.choose(turn, key)
+        await choose(turn, screen, key)
 
     async def _typed(self, turn: Turn, screen: Screen) -> None:
         text = turn.inbound.text
@@ -171,12 +162,7 @@ class Dialogue:
             turn.say(turn.t("error.too_long", limit=limit))
             await turn.show()
             return
-        key = typed_choice(await screen.render(turn), text)
-        if key is not None:
-            await screen.choose(turn, key)
-        elif not await screen.free_text(turn, text):
-            turn.say(turn.t("error.not_understood"))
-            await turn.show()
+        await typed(turn, screen, await screen_message(turn, screen))
 
 
 def _forged_shape(payload: str) -> bool:

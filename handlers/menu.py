@@ -8,7 +8,7 @@ from handlers.library import LATEST
 from handlers.messages import Kind, Message
 from handlers.onboarding import ONBOARDING, SETTINGS, CommuneScreen
 from handlers.text import fold
-from handlers.typed import number
+from handlers.typed import number, partial_matches
 
 MENU_COLUMNS = 2
 
@@ -41,7 +41,14 @@ class MainScreen:
         if chosen is not None:
             await items[chosen - 1].action(turn)
             return True
-        return False
+        labels = [turn.t(f"menu.{item.key}") for item in items]
+        hits = partial_matches(labels, text)
+        if len(hits) == 1:
+            await items[hits[0]].action(turn)
+        elif hits:           # the numbers are the main menu's own: typing one picks it
+            options = "\n".join(f"{i + 1}. {labels[i]}" for i in hits)
+            turn.say(turn.t("choice.which_menu", options=options), menu=main_menu(turn))
+        return bool(hits)
 
 
 class SettingsScreen:

@@ -1,12 +1,17 @@
 """Choosing a commune and topics: first at /start, later from settings."""
 from __future__ import annotations
 
+from rapidfuzz import fuzz
+
 from handlers.dialogue import Turn, activate, option
 from handlers.domain import EventKind, Unit
 from handlers.messages import Button, Message
 from handlers.text import fold, strip_place_prefix
 
 PAGE_SIZE = 8
+TYPO_SCORE = 80         # rapidfuzz ratio (0-100) from which a name counts as a typo of it
+TYPO_MARGIN = 4         # names this close to the best one are offered alongside it
+MAX_GUESSES = 4
 ONBOARDING, SETTINGS = "onboarding", "settings"
 
 
@@ -20,7 +25,19 @@ def match_units(units: list[Unit], typed: str) -> list[Unit]:
     exact = [u for u in units if wanted in names[u.slug]]
     if exact:
         return exact
-    return [u for u in units if any(wanted in name for name in names[u.slug])]
+    partial = [u for u in units if any(wanted in name for name in names[u.slug])]
+    return partial or _close_names(units, names, wanted)
+
+
+def _close_names(units: list[Unit], names: dict[str, set[str]], wanted: str) -> list[Unit]:
+    """Names a small typo away ("ngoc chua" -> Ngọc Châu), best first; the clear best alone."""
+    scored = sorted(((max(fuzz.ratio(wanted, n) for n in names[u.slug]), i)
+                     for i, u in enumerate(units)), reverse=True)
+    close = [(score, i) for score, i in scored if score >= TYPO_SCORE][:MAX_GUESSES]
+    if not close:
+        return []
+    best = close[0][0]
+    return [units[i] for score, i in close if score > best - TYPO_MARGIN]
 
 
 class CommuneScreen:

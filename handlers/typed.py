@@ -1,4 +1,4 @@
-"""What people type and what buttons carry, read one way everywhere: numbers and ids.
+"""What people type and what buttons carry, read one way everywhere: numbers, ids, choices.
 
 A typed or forged '①' or '²' passes `str.isdigit()` and then crashes `int()`; a 30-digit id
 overflows the database's INTEGER. Every number read from a person or from callback data goes
@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+
+from handlers.text import fold
 
 MAX_ID = 2**31 - 1          # the largest INTEGER both SQLite and PostgreSQL take as an id
 MAX_DIGITS = 12             # longer digit strings are not numbers a person means
@@ -56,3 +58,33 @@ def _bounded(digits: str, low: int, high: int) -> int | None:
         return None
     value = int(digits)
     return value if low <= value <= high else None
+
+
+# Typed words that mean "take me back" on every screen (folded: accents, case, emoji ignored).
+BACK_WORDS = frozenset({"0", "menu", "menu chinh", "ve menu", "quay lai", "tro ve", "tro lai",
+                        "thoat", "back", "main menu", "exit"})
+# Typed words that mean "I am finished with this step" where the step has a finish.
+FINISH_WORDS = frozenset({"xong", "xong roi", "hoan thanh", "done", "finish", "finished"})
+MIN_PARTIAL = 2             # one typed letter picks nothing: it is more likely a typo
+
+
+def is_back_word(text: str) -> bool:
+    return len(text) <= 40 and fold(text) in BACK_WORDS
+
+
+def is_finish_word(text: str) -> bool:
+    return len(text) <= 40 and fold(text) in FINISH_WORDS
+
+
+def partial_matches(labels: list[str], text: str) -> list[int]:
+    """Indexes of the labels typed words point to, closest first: labels that start with
+    them ("lua dao" -> "⬜ Lừa đảo trên mạng"), else labels with a word that does ("khan cap"
+    -> "☎️ Số khẩn cấp"); [] when nothing does."""
+    wanted = fold(text) if len(text) <= 200 else ""
+    if len(wanted) < MIN_PARTIAL:
+        return []
+    folded = [fold(label) for label in labels]
+    starts = [i for i, label in enumerate(folded) if label.startswith(wanted)]
+    if starts:
+        return starts
+    return [i for i, label in enumerate(folded) if f" {wanted}" in f" {label}"]

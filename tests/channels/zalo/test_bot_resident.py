@@ -52,7 +52,7 @@ async def test_resident_onboards_reads_changes_settings_and_unsubscribes(app, da
         settings = await zbot.wait_for(RESIDENT, "Cài đặt của bạn")
         await zbot.user_sends(RESIDENT, number_of(settings, "Ngôn ngữ"))
         language = await zbot.wait_for(RESIDENT, "Choose your language")
-        assert "👉 Trả lời 1 hoặc 2 để chọn." in language.text
+        assert "3. 🏠 Menu chính\n👉 Trả lời 1, 2 hoặc 3 để chọn." in language.text
         await zbot.user_sends(RESIDENT, number_of(language, "English"))
         english = await zbot.wait_for(RESIDENT, "Choose an item from the menu")
         assert "📋 Items:" in english.text and "👉 Reply with a number" in english.text
