@@ -144,6 +144,7 @@ class CountScreen(_Step):
     """No buttons here: a typed "1" must be a count, not the first button."""
 
     step = "act_count"
+    typed_numbers = True        # a typed 0 is a count (refused as such), not "back"
 
     async def render(self, turn: Turn) -> Message:
         return Message(text=turn.t(f"stats.act.count_prompt.{turn.state.data['cat']}"))
@@ -160,6 +161,7 @@ class CountScreen(_Step):
 
 class ExtraScreen(_Step):
     step = "act_extra"
+    typed_numbers = True        # 0 succeeded is a real answer here
 
     async def render(self, turn: Turn) -> Message:
         cat = self.category(turn)
