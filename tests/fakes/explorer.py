@@ -4,14 +4,15 @@ The hostile-input tests restore one of these snapshots, feed something odd, and 
 turn was answered and left the conversation in a state the dialogue knows."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from handlers.domain import DialogueState, Member, Role
 from handlers.messages import Inbound, Kind, Reply
 
 # What a person might plausibly type at a step that waits for words, a date or a number.
 PROBES = ("Có người buôn bán ma túy ở bãi sông tối qua", "cao thuong", "1", "14:30",
-          "01/01/2025 - 31/03/2025", "120", "6h", "Nguyễn Văn An")
+          "01/01/2025 - 31/03/2025", "01/05/2025", "120", "6h", "Nguyễn Văn An",
+          "🔎 Tra cứu tin báo", "Cảnh báo lừa đảo\nKhông bấm vào đường link lạ gửi qua tin nhắn.")
 # Buttons that would end the walk early or change who the person is.
 AVOID = ("unsubscribe:yes", "language:en")
 
@@ -53,23 +54,39 @@ def offered(reply: Reply) -> frozenset[str]:
     return frozenset(b.payload for m in reply.messages for b in m.numbered())
 
 
-async def explore(app, user_id: str, commands: list[str], budget: int = 120) -> dict[str, Snapshot]:
-    """The first snapshot of every step reached from the given commands, breadth first."""
+def shape(snapshot: Snapshot) -> tuple:
+    """A screen's kind: its step and its payloads without numbers (pages, ids)."""
+    return snapshot.state.step, frozenset(p.rstrip("0123456789") for p in snapshot.offered)
+
+
+async def explore(app, user_id: str, commands: dict[str, int]) -> dict[str, Snapshot]:
+    """The first snapshot of every step reached from each command, depth first (a tip is sent
+    before the walk turns back), with each command's own budget of turns.
+
+    The first time a step is reached it is also given each of PROBES, typed."""
     seen: dict[str, Snapshot] = {}
-    frontier: list[tuple[Snapshot | None, Inbound]] = [
-        (None, Inbound("test", user_id, Kind.COMMAND, command=c, text=f"/{c}")) for c in commands]
+    shapes: set[tuple] = set()
+    for command, budget in commands.items():
+        start = Inbound("test", user_id, Kind.COMMAND, command=command, text=f"/{command}")
+        await _walk(app, [(None, start)], budget, seen, shapes)
+    return seen
+
+
+async def _walk(app, frontier: list, budget: int, seen: dict, shapes: set) -> None:
     while frontier and budget > 0:
-        origin, inbound = frontier.pop(0)
+        origin, inbound = frontier.pop()
         budget -= 1
         if origin is not None:
             await restore(app, origin)
         reply = await app.dialogue.handle(inbound)
-        state = await state_of(app, user_id)
-        if state is None or state.step in seen:
+        state = await state_of(app, inbound.user_id)
+        snap = Snapshot(inbound.user_id, state, offered(reply)) if state else None
+        if snap is None or shape(snap) in shapes:
             continue
-        snap = Snapshot(user_id, state, offered(reply))
-        seen[state.step] = snap
-        frontier += [(snap, Inbound("test", user_id, Kind.BUTTON, payload=p))
-                     for p in sorted(snap.offered) if p not in AVOID]
-        frontier += [(snap, Inbound("test", user_id, Kind.TEXT, text=t)) for t in PROBES]
-    return seen
+        shapes.add(shape(snap))
+        if state.step not in seen:
+            frontier += [(snap, replace(inbound, kind=Kind.TEXT, text=t, command="", payload=""))
+                         for t in PROBES]
+        frontier += [(snap, replace(inbound, kind=Kind.BUTTON, payload=p, text="", command=""))
+                     for p in sorted(snap.offered, reverse=True) if p not in AVOID]
+        seen.setdefault(state.step, snap)
