@@ -9,6 +9,7 @@ from handlers.tips.followup import Followup
 from handlers.tips.officer import AskStep, DuplicateStep, MoveStep, NoteStep, OfficerDesk
 from handlers.ports import Secrets
 from handlers.tips.domain import TipRules
+from handlers.typed import payload_id
 from handlers.tips.resident import SafetyScreen, resident_screens
 from handlers.tips.team import (TeamPlaceScreen, TeamTimeScreen, begin_report, is_team_member,
                                 my_reports)
@@ -85,9 +86,8 @@ def tips_feature(secrets: Secrets, rules: TipRules,
     async def report_command(turn: Turn) -> None:
         """/tobao, or /tobao <bulletin> typed from a bulletin's footer where there are no
         links (Zalo, the console): the tip is credited to that bulletin."""
-        bulletin = turn.inbound.args.strip()
-        await safety.start(turn, prompted_by=bulletin if bulletin.isdigit()
-                           and len(bulletin) <= 12 else "")
+        bulletin = payload_id(turn.inbound.args.strip())     # '①' or 40 digits: no credit
+        await safety.start(turn, prompted_by=str(bulletin) if bulletin else "")
 
     async def lookup_menu(turn: Turn) -> None:
         turn.go("tip_lookup")
