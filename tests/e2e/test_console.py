@@ -6,12 +6,15 @@ import os
 import sys
 
 from handlers.domain import SubscriberStatus
-from tests.conftest import ROOT
+from tests.conftest import ROOT, make_settings
 
 
 async def chat(database_url: str, lines: list[str], user: str = "demo") -> str:
     env = {**os.environ, "BOT_DATABASE_URL": database_url, "BOT_TELEGRAM_TOKEN": ""}
     env.pop("BOT_TELEGRAM_TOKEN")
+    # The key of the test's own app, as every process of one deployment shares one key
+    # (dialogue states and tipster links are sealed with it).
+    env.setdefault("BOT_SECRET_KEY", make_settings(database_url).secret_key.get_secret_value())
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "chat", "--user", user, cwd=ROOT, env=env,
         stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
