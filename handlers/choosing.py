@@ -44,13 +44,13 @@ def typed_choice(message: Message, text: str) -> str | None:
     return key_of(matches[0]) if len(matches) == 1 else None
 
 
-def may_go_home(turn: "Turn") -> bool:
+def may_go_home(turn: Turn) -> bool:
     """The main menu is there for anyone past onboarding (and for staff), not in groups."""
     onboarded = turn.subscriber.status is not SubscriberStatus.ONBOARDING or turn.member
     return bool(onboarded) and not turn.inbound.in_group
 
 
-def with_way_home(turn: "Turn", step: str, message: Message) -> Message:
+def with_way_home(turn: Turn, step: str, message: Message) -> Message:
     """The screen with a "main menu" option added when it has options but no way back."""
     keys = {key_of(b) for b in message.numbered()}
     if not message.buttons or keys & set(WAY_BACK) or not may_go_home(turn):
@@ -59,19 +59,19 @@ def with_way_home(turn: "Turn", step: str, message: Message) -> Message:
     return replace(message, buttons=(*message.buttons, (home,)))
 
 
-async def go_home(turn: "Turn") -> None:
+async def go_home(turn: Turn) -> None:
     turn.go("main")
     await turn.show()
 
 
-async def choose(turn: "Turn", screen: "Screen", key: str) -> None:
+async def choose(turn: Turn, screen: Screen, key: str) -> None:
     if key == HOME:
         await go_home(turn)
     else:
         await screen.choose(turn, key)
 
 
-async def typed(turn: "Turn", screen: "Screen", message: Message) -> None:
+async def typed(turn: Turn, screen: Screen, message: Message) -> None:
     """Act on a typed line at this screen (see the module's docstring for the order)."""
     text = turn.inbound.text
     keys = [key_of(b) for b in message.numbered()]
@@ -87,7 +87,7 @@ async def typed(turn: "Turn", screen: "Screen", message: Message) -> None:
         await _partial(turn, screen, message, text)
 
 
-async def way_back(turn: "Turn", screen: "Screen", keys: list[str]) -> None:
+async def way_back(turn: Turn, screen: Screen, keys: list[str]) -> None:
     back = next((k for k in WAY_BACK if k in keys), None)
     if back is not None:
         await choose(turn, screen, back)
@@ -98,7 +98,7 @@ async def way_back(turn: "Turn", screen: "Screen", keys: list[str]) -> None:
         await turn.show()
 
 
-async def _partial(turn: "Turn", screen: "Screen", message: Message, text: str) -> None:
+async def _partial(turn: Turn, screen: Screen, message: Message, text: str) -> None:
     buttons = message.numbered()
     hits = partial_matches([b.label for b in buttons], text)
     if len(hits) == 1:
@@ -110,19 +110,19 @@ async def _partial(turn: "Turn", screen: "Screen", message: Message, text: str) 
         await turn.show()
 
 
-def ask_which(turn: "Turn", candidates: list[Button]) -> None:
+def ask_which(turn: Turn, candidates: list[Button]) -> None:
     """A short question listing only the options the typed words could mean."""
     turn.state.data[PENDING] = [key_of(b) for b in candidates]
     turn.say(turn.t("choice.which"), buttons=tuple((b,) for b in candidates))
 
 
-def _pending(turn: "Turn", keys: list[str], text: str) -> str | None:
+def _pending(turn: Turn, keys: list[str], text: str) -> str | None:
     """A number typed right after an ambiguous answer picks from the short list."""
     listed = [k for k in turn.pending if k in keys]
     chosen = number(text, 1, len(listed)) if listed else None
     return listed[chosen - 1] if chosen is not None else None
 
 
-def _number_screen(screen: "Screen", text: str) -> bool:
+def _number_screen(screen: Screen, text: str) -> bool:
     """At a step that asks for a count, a typed 0 is a number, not "back"."""
     return bool(getattr(screen, "typed_numbers", False)) and fold(text) == "0"

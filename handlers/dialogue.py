@@ -31,7 +31,7 @@ class Turn:
     screens: dict[str, Screen] = field(default_factory=dict)
     menu_items: list[Any] = field(default_factory=list)   # handlers.features.MenuItem
     reply: Reply = field(default_factory=Reply)
-    pending: list = field(default_factory=list)   # keys the last ambiguous answer listed
+    pending: list[str] = field(default_factory=list)   # keys the last ambiguous answer listed
 
     @property
     def lang(self) -> str:
@@ -58,7 +58,7 @@ class Turn:
                                unit_id=self.subscriber.unit_id, **fields)
 
 
-async def screen_message(turn: Turn, screen: "Screen") -> Message:
+async def screen_message(turn: Turn, screen: Screen) -> Message:
     """What a screen shows, with the way home when it has options but no way back."""
     return with_way_home(turn, screen.step, await screen.render(turn))
 

@@ -62,7 +62,7 @@ def scan(database_url: str) -> tuple[int, int, list[tuple[str, int, int]]]:
 async def test_no_tipster_id_near_tip_text_in_the_raw_file(app, database_url, api):
     async with running_bot(database_url, api):
         await onboard(api, TIPSTER, "Cao Thượng")
-        for attempt in range(2):        # a draft written, abandoned, then one sent
+        for _ in range(2):              # a draft written, abandoned, then one sent
             api.user_sends(TIPSTER, "/tobao")
             await api.wait_for(TIPSTER, lambda m: "Trước khi gửi tin báo" in (m.text or ""))
         receipt = await send_tip(api, TIPSTER, TIP_TEXT)
