@@ -84,7 +84,8 @@ async def walks(app) -> list[Snapshot]:
             if role is not None:
                 await make_member(app, who, role, "cao-thuong" if role is Role.TEAM_MEMBER
                                   else None)
-            snapshots += (await explore(app, who, commands)).values()
+            snapshots += [s for s in (await explore(app, who, commands)).values()
+                          if app.dialogue.screen(s.state.step) is not None]   # not "new"
         _WALKS[id(app)] = (app, sorted(snapshots, key=lambda s: (s.user_id, s.state.step)))
     return _WALKS[id(app)][1]
 
