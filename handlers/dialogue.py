@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 from handlers.domain import DialogueState, EventKind, Member, Subscriber, SubscriberStatus
 from handlers.i18n import Catalog
-from handlers.messages import Button, Inbound, Kind, Message, Reply
+from handlers.messages import Button, Inbound, Kind, Message, Reply, typed_only
 from handlers.ports import UnitOfWork, UnitOfWorkFactory
 from handlers.choosing import PENDING, choice_key, choose, typed, with_way_home
 from handlers.choosing import typed_choice  # noqa: F401  (channels import it from here)
@@ -38,6 +38,7 @@ class Turn:
         return self.subscriber.language
 
     def t(self, key: str, **values: object) -> str:
+        key = self.catalog.variant(key, typed_only(self.inbound.channel))
         return self.catalog.t(self.lang, key, **values)
 
     def say(self, text: str, buttons: tuple[tuple[Button, ...], ...] = (),

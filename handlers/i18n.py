@@ -24,6 +24,11 @@ class Catalog:
             template = self._texts[self.default][key]
         return template.format(**values) if values else template
 
+    def variant(self, key: str, typed: bool) -> str:
+        """`key.typed` for channels where people type (its words say "type 2", not "tap"),
+        when the catalogue has one; otherwise `key`."""
+        return f"{key}.typed" if typed and f"{key}.typed" in self._texts[self.default] else key
+
     def all_labels(self, key: str) -> list[str]:
         """The text of `key` in every language (to match what people type)."""
         return [table[key] for table in self._texts.values() if key in table]

@@ -223,7 +223,6 @@ async def welcome(turn: Turn) -> None:
         return
     from handlers.directory import command_police
     turn.say(turn.t("start.welcome", police=await command_police(turn)))
-    turn.say(turn.t("privacy.text"))
     # a leaflet printed for a commune merged since leads to the commune that took it over
     unit = await turn.uow.units.resolve(turn.inbound.args.strip().lower()[:64])
     if unit is not None and unit.id in {u.id for u in await turn.uow.units.selectable()}:

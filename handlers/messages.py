@@ -27,6 +27,14 @@ class Attachment:
     group: str = ""           # an album's id: its items arrive one by one
 
 
+# Channels where people type instead of pressing: no inline buttons, no Telegram 📎 menu.
+TYPED_CHANNELS = frozenset({"console", "zalo_bot", "zalo_oa"})
+
+
+def typed_only(channel: str) -> bool:
+    return channel in TYPED_CHANNELS
+
+
 @dataclass(frozen=True)
 class Inbound:
     """One thing a person did, in any channel."""

@@ -68,6 +68,8 @@ class CommuneScreen:
             rows.append(tuple(nav))
         if data.get("ctx", ONBOARDING) != ONBOARDING:
             rows.append((option(self.step, "cancel", turn.t("common.cancel")),))
+        elif self.step == "commune":      # the privacy note, one tap or number away
+            rows.append((option(self.step, "privacy", turn.t("commune.privacy")),))
         return Message(text=text, buttons=tuple(rows))
 
     async def choose(self, turn: Turn, key: str) -> None:
@@ -79,6 +81,8 @@ class CommuneScreen:
         elif key == "cancel":
             await self.cancel(turn)
             return
+        elif key == "privacy":
+            turn.say(turn.t("privacy.text"))
         else:
             unit = await turn.uow.units.by_slug(key[2:])
             await self.pick(turn, unit, ctx)

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 from handlers.dialogue import Turn
 from handlers.domain import EventKind
-from handlers.messages import Button, Message, Outgoing
+from handlers.messages import Button, Message, Outgoing, typed_only
 from handlers.tips.cards import staff_t
 from handlers.tips.domain import (ThreadMessage, Tip, as_attachments, normalise_code,
                                   stored_files)
@@ -172,7 +172,8 @@ async def send_to_tipster(turn: Turn, secrets: Secrets, tip: Tip, key: str, *,
     lang = subscriber.language if subscriber else None
     buttons = ((answer_button(turn, secrets, tip, channel, user_id, lang),),) \
         if answerable else ()
-    message = Message(text=turn.catalog.t(lang, key, **values), buttons=buttons,
+    wording = turn.catalog.variant(key, typed_only(channel))
+    message = Message(text=turn.catalog.t(lang, wording, **values), buttons=buttons,
                       attachments=attachments, protect=bool(attachments))
     turn.uow.notifications.add(Outgoing(channel=channel, tip_id=tip.id, message=message))
     return True

@@ -32,7 +32,7 @@ async def test_console_onboarding_reading_and_unsubscribing(app, database_url):
     assert "  1. Cao Thượng" in out                      # buttons shown as numbered options
     assert "Đã chọn Thị trấn Cao Thượng" in out
     assert "Đăng ký xong!" in out
-    assert "📚 Thư viện bản tin. Chọn một chủ đề:" in out
+    assert "📚 Thư viện bản tin. Chọn một chủ đề" in out
     assert "📌 " in out                                  # a bulletin was read
     assert "Đã hủy" in out
     async with app.uow() as uow:

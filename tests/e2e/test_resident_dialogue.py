@@ -28,8 +28,12 @@ async def test_start_welcomes_warns_not_emergency_and_explains_privacy(app):
     assert "KHÔNG phải đường dây khẩn cấp" in text
     for number in ("113", "114", "115"):
         assert number in text
-    assert "Dữ liệu bot lưu về bạn" in text
     assert "Cao Thượng" in r.labels() and "Trang sau ▶️" in r.labels()
+    lines = sum(len(m.text.splitlines()) + len(m.numbered()) for m in r.last.messages)
+    assert lines <= 16, lines                       # the first screen fits a phone
+    await r.type(str(r.labels().index("🔒 Dữ liệu bot lưu về bạn") + 1))
+    assert "Không lưu họ tên, số điện thoại" in r.texts()
+    assert "Bạn đang sống ở xã" in r.screen().text          # and back on the same choice
 
 
 async def test_commune_names_match_with_or_without_accents(app):

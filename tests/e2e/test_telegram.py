@@ -49,8 +49,8 @@ async def test_resident_onboards_reads_changes_settings_and_unsubscribes(app, da
         api.user_sends(RESIDENT, "/start")
         welcome = await api.wait_for(RESIDENT, has("KHÔNG phải đường dây khẩn cấp"))
         assert "113" in welcome.text and "115" in welcome.text
-        await api.wait_for(RESIDENT, has("Dữ liệu bot lưu về bạn"))
-        await api.wait_for(RESIDENT, has("Bạn đang sống ở xã"))
+        prompt = await api.wait_for(RESIDENT, has("Bạn đang sống ở xã"))
+        assert "🔒 Dữ liệu bot lưu về bạn" in str(prompt.reply_markup)
         api.user_sends(RESIDENT, "TT Cao Thuong")                     # typed, no accents
         topics = await api.wait_for(RESIDENT, has("chủ đề nào"))
         api.user_presses(RESIDENT, topics.message_id, button(topics, "Ma túy"))

@@ -28,7 +28,7 @@ async def test_resident_onboards_reads_changes_settings_and_unsubscribes(app, da
         await zbot.user_sends(RESIDENT, "/start")
         await zbot.wait_for(RESIDENT, "KHÔNG phải đường dây khẩn cấp")
         prompt = await zbot.wait_for(RESIDENT, "Bạn đang sống ở xã")
-        assert "1. " in prompt.text and "👉 Trả lời một số từ 1 đến 9 để chọn." in prompt.text
+        assert "1. " in prompt.text and "👉 Trả lời một số từ 1 đến 10 để chọn." in prompt.text
         await zbot.user_sends(RESIDENT, "TT Cao Thuong")                 # typed, no accents
         topics = await zbot.wait_for(RESIDENT, "chủ đề nào")
         await zbot.user_sends(RESIDENT, number_of(topics, "Ma túy"))

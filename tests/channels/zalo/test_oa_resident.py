@@ -30,10 +30,10 @@ async def test_resident_onboards_reads_changes_settings_and_unsubscribes(app, da
         await oa.user_sends(RESIDENT, "xin chào")
         welcome = await oa.wait_for(RESIDENT, "KHÔNG phải đường dây khẩn cấp")
         assert "113" in welcome.text and welcome.buttons == []
-        await oa.wait_for(RESIDENT, "Dữ liệu bot lưu về bạn")
         prompt = await oa.wait_for(RESIDENT, "Bạn đang sống ở xã")
-        # Nine choices do not fit the OA's five buttons: they are numbered instead.
-        assert prompt.buttons == [] and "👉 Trả lời một số từ 1 đến 9 để chọn." in prompt.text
+        # Ten choices do not fit the OA's five buttons: they are numbered instead.
+        assert prompt.buttons == [] and "👉 Trả lời một số từ 1 đến 10 để chọn." in prompt.text
+        assert "10. 🔒 Dữ liệu bot lưu về bạn" in prompt.text       # privacy: one number away
         await oa.user_sends(RESIDENT, "TT Cao Thuong")                  # typed, no accents
         topics = await oa.wait_for(RESIDENT, "chủ đề nào")
         await oa.user_sends(RESIDENT, number_of(topics, "Ma túy"))       # a topic by number

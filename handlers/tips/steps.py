@@ -1,0 +1,74 @@
+"""What every step of a tip or team report shares: the order of the steps, saving the draft,
+cancelling, and discarding a draft left for more than a day."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from handlers.dialogue import Turn, option
+from handlers.domain import EventKind
+from handlers.messages import Button
+from handlers.tips.domain import TipDraft, TipKind
+from handlers.tips.service import draft_of, keep
+
+DRAFT_LIFETIME = timedelta(hours=24)
+TIP_CTX = "tip"
+
+
+# The steps of each kind of report, in order: a team report is under the member's name, so
+# it skips the safety advice and the contact question, and asks when it happened.
+SEQUENCE = {
+    TipKind.TIP: ("tip_safety", "tip_category", "tip_place", "tip_text", "tip_media",
+                  "tip_contact", "tip_confirm"),
+    TipKind.TEAM_REPORT: ("tip_category", "team_place", "team_time", "tip_text", "tip_media",
+                          "tip_confirm"),
+}
+
+
+def save(turn: Turn, step: str, draft: TipDraft) -> None:
+    turn.go(step, draft=keep(draft))
+
+
+def advance(turn: Turn, after: str, draft: TipDraft) -> None:
+    """Go to the step after `after` for this kind of report."""
+    steps = SEQUENCE[draft.kind]
+    save(turn, steps[steps.index(after) + 1], draft)
+
+
+async def abandon(turn: Turn, key: str = "tip.cancelled") -> None:
+    turn.uow.ledger.record(EventKind.TIP_ABANDONED)
+    turn.say(turn.t(key))
+    turn.go("main")
+    await turn.show()
+
+
+async def stale(turn: Turn) -> bool:
+    """A draft left for more than a day is discarded rather than sent by surprise."""
+    started = draft_of(turn).started_at
+    if started and datetime.fromisoformat(started) < datetime.now(timezone.utc) - DRAFT_LIFETIME:
+        await abandon(turn, "tip.draft_expired")
+        return True
+    return False
+
+
+class TipStep:
+    """Common behaviour: a cancel button, stale drafts, no free text unless said."""
+
+    step = ""
+    max_text = 1000
+
+    async def choose(self, turn: Turn, key: str) -> None:
+        if await stale(turn):
+            return
+        if key == "cancel":
+            await abandon(turn)
+            return
+        await self.act(turn, key, draft_of(turn))
+
+    async def act(self, turn: Turn, key: str, draft: TipDraft) -> None:
+        raise NotImplementedError
+
+    async def free_text(self, turn: Turn, text: str) -> bool:
+        return False
+
+    def cancel_row(self, turn: Turn) -> tuple[Button, ...]:
+        return (option(self.step, "cancel", turn.t("tip.cancel")),)
