@@ -37,7 +37,9 @@ class FilesScreen:
 
     async def render(self, turn: Turn) -> Message:
         rows = [(option(self.step, fmt, turn.t(f"stats.files.{fmt}")),) for fmt in FORMATS]
-        rows.append((option(self.step, "done", turn.t("stats.files.done")),))
+        # "Xong" leaves the screen: its key is the way back, so no extra "main menu" is added
+        # and a typed "quay lại" / "0" picks it too.
+        rows.append((option(self.step, "back", turn.t("stats.files.done")),))
         return Message(text=turn.t("stats.files.prompt"), buttons=tuple(rows))
 
     async def choose(self, turn: Turn, key: str) -> None:
