@@ -36,7 +36,7 @@ def aware(moment: datetime | None) -> datetime | None:
 
 @dataclass
 class BroadcastInfo:
-    """A broadcast row and its live delivery counts (satisfies broadcasts.ports.BroadcastView)."""
+    """A broadcast row and its live delivery counts (satisfies handlers.ports.BroadcastView)."""
 
     id: int
     parent_id: int | None
@@ -124,7 +124,7 @@ async def live_counts(session: AsyncSession, broadcast_id: int) -> dict[str, int
 
 
 class SqlBroadcasts:
-    """The repository the dialogue and the CLI use (broadcasts.ports.BroadcastRepository)."""
+    """The repository the dialogue and the CLI use (handlers.ports.BroadcastRepository)."""
 
     def __init__(self, session: AsyncSession) -> None:
         self._s = session
