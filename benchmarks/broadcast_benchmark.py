@@ -337,7 +337,7 @@ async def main(args: argparse.Namespace) -> None:
             label = f"{name}{'/' + db if db else ''}{' killed+restarted' if kill else ''}"
             results[label] = await scenario(name, db, kill, work, args.pg)
             print(f"{label:38} {json.dumps(results[label])}", flush=True)
-    for db in databases:
+    for db in databases if args.fanout > 0 else ():   # --fanout 0 skips the fan-out step
         results[f"fan-out {args.fanout}/{db}"] = await fanout(db, args.pg, work, args.fanout)
         print(f"fan-out {args.fanout}/{db:28} {json.dumps(results[f'fan-out {args.fanout}/{db}'])}")
     if args.json:
