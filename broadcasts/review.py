@@ -11,7 +11,7 @@ from broadcasts.links import resident_text
 from broadcasts.model import Action, Draft
 from handlers.ports import BroadcastView
 from broadcasts.problems import BulletinProblem, NotAllowed, UnknownBroadcast
-from broadcasts.status import WATCH, watch_message
+from broadcasts.status import WATCH, watch_message, window_text
 from broadcasts.when import local_text
 from handlers.dialogue import Turn, option
 from handlers.menu import go_main
@@ -55,7 +55,7 @@ class PreviewScreen:
                       audience=turn.t(f"broadcast.audience.{draft.audience.value}"),
                       when=_when(turn, draft), expires=local_text(draft.expires)
                       if draft.start and draft.expires
-                      else turn.t("broadcast.after", hours=_hours(data, draft)))
+                      else turn.t("broadcast.after", span=_span(turn, data)))
         text += await self._unserved(turn, draft)
         return Message(text=text, buttons=(
             (option(self.step, "send", turn.t("broadcast.send")),
@@ -118,9 +118,9 @@ def _when(turn: Turn, draft: Draft) -> str:
     return local_text(draft.start) if draft.start else turn.t("broadcast.now")
 
 
-def _hours(data: dict[str, Any], draft: Draft) -> str:
-    hours = round(int(data.get("valid", 0)) / 3600, 1)
-    return f"{hours:g}"
+def _span(turn: Turn, data: dict[str, Any]) -> str:
+    """The validity in the unit the officer chose: "3 ngày" stays days, "48 giờ" hours."""
+    return window_text(turn.t, round(int(data.get("valid", 0)) / 3600, 1))
 
 
 class WatchScreen:

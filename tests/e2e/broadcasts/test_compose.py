@@ -149,9 +149,11 @@ async def test_command_sends_to_the_whole_area_from_the_library(chat):
     await person.press("Tiếp")
     await person.press("Toàn bộ địa bàn")
     await person.press("Tiếp")
-    await person.press("Cả hai")
+    await person.press("Người dân đăng ký và thành viên Tổ an ninh tự quản")
     await person.press("Gửi ngay")
     await person.press("3 ngày")
+    assert "Người nhận: Người dân đăng ký và thành viên Tổ an ninh tự quản" in person.texts()
+    assert "Hết hạn: sau 3 ngày kể từ lúc gửi" in person.texts()   # the unit chosen, not 72 giờ
     assert first.rstrip("…") in person.last.messages[0].text
     assert "Toàn bộ địa bàn" in person.texts() and "Số người sẽ nhận: 3" in person.texts()
     await person.press("Gửi bản tin")
