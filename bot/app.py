@@ -87,8 +87,15 @@ async def prepare_database(app: App) -> None:
             await uow.units.upsert(specs)
         await ensure_admins(uow, app.settings.admin_telegram_ids)
         await uow.commit()
+    await name_places(app)
     log.info("database ready", extra={"bulletins_added": added, "bulletins_changed": changed,
                                       "units_loaded": first_run})
+
+
+async def name_places(app: App) -> None:
+    """Prompts name the kinds of place the directory in use has ("xã, phường" since 2025)."""
+    async with app.uow() as uow:
+        app.catalog.use_places(unit.kind for unit in await uow.units.selectable())
 
 
 async def ensure_admins(uow, telegram_ids: list[int]) -> None:
@@ -108,4 +115,5 @@ async def import_units(app: App, path) -> tuple[str, int, int]:
     async with app.uow() as uow:
         added, changed = await uow.units.upsert(specs)
         await uow.commit()
+    await name_places(app)
     return directory, added, changed

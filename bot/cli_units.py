@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from bot.app import name_places
 from handlers.reorganisation import Outcome, ReorganisationRefused, reorganise
 
 MOVED = (("subscribers", "subscribers"), ("open_tips", "open tips"), ("members", "members"),
@@ -28,6 +29,8 @@ async def reorganise_command(app, path: Path, dry_run: bool) -> None:
             print("dry run: nothing was changed")
         else:
             await uow.commit()
+    if not dry_run:
+        await name_places(app)
 
 
 def plan_lines(outcome: Outcome) -> list[str]:

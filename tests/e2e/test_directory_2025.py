@@ -123,3 +123,28 @@ async def test_the_cli_dry_run_then_run_then_list_shows_history(app, database_ur
     listing = await run_cli(database_url, "units", "list")
     assert "xa-tan-yen" in listing and "Công an xã Tân Yên" in listing
     assert "cao-thuong     Thị trấn Cao Thượng -> xa-tan-yen (history)" in listing
+
+
+async def test_prompts_name_the_kinds_of_place_the_2025_directory_has(app, database_url):
+    """Since 2025 the units are xã and phường: no prompt speaks of a 'thị trấn'."""
+    await wipe(app)
+    out = await chat(database_url, ["ha noi xyz", "tan yen", "xong", "/caidat"], user="kinds")
+    assert "Bạn đang sống ở xã, phường nào?" in out
+    assert 'Không tìm thấy xã, phường nào tên "ha noi xyz"' in out
+    assert "Đổi xã, phường" in out
+    assert "thị trấn" not in out.lower()
+
+
+async def test_telegram_prompts_name_xa_and_phuong(app, database_url):
+    from tests.e2e.harness import running_bot
+    from tests.fakes.botapi.server import FakeBotApi
+    await wipe(app)
+    directory = CONFIG_DIR / "units" / "bac-ninh-2025.yaml"
+    async with FakeBotApi() as api, running_bot(database_url, api, units_file=directory):
+        api.user_sends(7100, "/start")
+        prompt = await api.wait_for(7100, lambda m: "Bạn đang sống ở" in (m.text or ""))
+        api.user_sends(7100, "ha noi xyz")
+        missing = await api.wait_for(7100, lambda m: "Không tìm thấy" in (m.text or ""))
+    assert "Bạn đang sống ở xã, phường nào?" in prompt.text
+    assert 'Không tìm thấy xã, phường nào tên "ha noi xyz"' in missing.text
+    assert "thị trấn" not in prompt.text + missing.text

@@ -43,6 +43,7 @@ async def memory_app(rules: TipRules | None = None) -> MemoryApp:
         await uow.bulletins.upsert(load_bulletins(CONFIG_DIR / "bulletins", topics))
         await uow.units.upsert(load_directory(SEED_DIRECTORY)[1])
         await uow.commit()
+        catalog.use_places(unit.kind for unit in await uow.units.selectable())
     sealer, rules = Sealer(b"unit-test-key-0123456789abcdef"), rules or TipRules()
     features = [tips_feature(sealer, rules),
                 broadcast_feature(BroadcastContext(channels=[CHANNEL]))]
