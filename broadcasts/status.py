@@ -47,7 +47,7 @@ def status_text(t: Translate, view: BroadcastView, *, reach_hours: float) -> str
         if getattr(view, "unreached", 0):
             lines.append(t("broadcast.status.unreached", count=view.unreached,
                            window=window_text(t, reach_hours)))
-        lines.append(t("broadcast.status.pace", rate=f"{view.rate:.1f}", left=_left(view)))
+        lines.append(t("broadcast.status.pace", rate=view.rate, left=_left(view)))
     if view.photo_error:
         lines.append(t("broadcast.status.photo_rejected"))
     return "\n".join(lines)

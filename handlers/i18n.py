@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Iterable, Mapping
+from typing import TypeGuard
 
 LANGUAGES = ("vi", "en")
 PLACE_KINDS = ("commune", "town", "ward")    # the order their words are listed in
@@ -45,7 +46,10 @@ class Catalog:
         if template is None:
             template = self._texts[self.default][key]
         template = self._fill(lang, template)
-        return template.format(**values) if values else template
+        if not values:
+            return template
+        return template.format(**{k: _Number(v, lang) if _numeric(v) else v
+                                  for k, v in values.items()})
 
     def variant(self, key: str, typed: bool) -> str:
         """`key.typed` for channels where people type (its words say "type 2", not "tap"),
@@ -56,6 +60,30 @@ class Catalog:
         """The text of `key` in every language (to match what people type)."""
         return [self._fill(lang, table[key]) for lang, table in self._texts.items()
                 if key in table]
+
+
+# How each language writes numbers: Vietnamese "20.000" and "0,5", English "20,000" and "0.5".
+_MARKS = {"vi": str.maketrans({",": ".", ".": ","})}
+
+
+def _numeric(value: object) -> TypeGuard[float]:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+class _Number:
+    """A number placed in a text: the template's format spec ("{rate:.1f}", "{limit:,}")
+    is applied, then the language's decimal and thousands marks."""
+
+    def __init__(self, value: float, lang: str) -> None:
+        self._value, self._lang = value, lang
+
+    def __format__(self, spec: str) -> str:
+        text = format(self._value, spec)
+        marks = _MARKS.get(self._lang)
+        return text.translate(marks) if marks else text
+
+    def __str__(self) -> str:
+        return format(self, "")
 
 
 def placeholders(template: str) -> set[str]:

@@ -71,3 +71,11 @@ def test_no_entry_is_cut_short_by_a_yaml_comment():
             key, sep, value = line.partition(": ")
             if sep and not line.startswith((" ", "#")) and not value.startswith(('"', "'", "|")):
                 assert " #" not in value, f"{lang}.yaml:{number}: quote this value"
+
+
+def test_numbers_are_written_the_way_each_language_writes_them():
+    """Officers reading Vietnamese see a decimal comma and a thousands dot (issue 12)."""
+    catalog = load_catalog()
+    assert "Tốc độ: 0,5 tin/giây" in catalog.t("vi", "broadcast.status.pace", rate=0.5, left="-")
+    assert "Rate: 0.5 messages/s" in catalog.t("en", "broadcast.status.pace", rate=0.5, left="-")
+    assert "Bản tin #12345 " in catalog.t("vi", "broadcast.status.head", id=12345, state="x")
