@@ -70,8 +70,10 @@ class InviteRedemption:
         turn.member = member
         turn.reply.command_menu = command_menu(member)
         unit = await turn.uow.units.by_id(member.unit_id) if member.unit_id else None
+        team = await turn.uow.teams.name(member.team_id) if member.team_id else None
         turn.say(turn.t(f"invite.welcome.{member.role.value}", name=name,
-                        unit=unit.police if unit else ""))
+                        unit=unit.police if unit else "",
+                        team=team or turn.t("invite.team_unnamed")))
         turn.go("main")
         await turn.show()
 

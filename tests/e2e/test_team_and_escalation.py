@@ -28,6 +28,8 @@ async def test_team_member_reports_under_their_name_and_gets_a_reply(app, databa
         await join(api, app, OFFICER, Role.OFFICER, "nha-nam", "Đại úy Trần Văn Cường")
         await join(api, app, MEMBER, Role.TEAM_MEMBER, "nha-nam", "Nguyễn Thị Hoa",
                    team="Tổ an ninh thôn Đồng Lạc")
+        assert any("Bạn đã tham gia Tổ an ninh thôn Đồng Lạc (Công an" in (m.text or "")
+                   for m in api.messages_to(MEMBER))     # the welcome names the member's team
         await api.wait_idle()
         menu = api.last_message(MEMBER)
         assert "📝 Báo cáo vụ việc" in str(menu.reply_markup)
@@ -39,7 +41,7 @@ async def test_team_member_reports_under_their_name_and_gets_a_reply(app, databa
         await api.wait_for(MEMBER, has("xảy ra lúc nào"))
         api.user_sends(MEMBER, "25:99")
         await api.wait_for(MEMBER, has("Chưa đọc được thời gian"))
-        api.user_sends(MEMBER, "06:30")
+        api.user_sends(MEMBER, "00:00")    # never in the future, whatever the hour
         await api.wait_for(MEMBER, has("mô tả sự việc"))
         api.user_sends(MEMBER, "Hai nhóm thanh niên đánh nhau, một người bị thương nhẹ")
         media = await api.wait_for(MEMBER, has("gửi kèm ảnh"))
