@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 from handlers.domain import SubscriberStatus
 from handlers.messages import Button, Message
 from handlers.text import fold
-from handlers.typed import is_back_word, is_finish_word, number, partial_matches
+from handlers.typed import (is_back_word, is_finish_word, is_step_back_word, number,
+                            partial_matches)
 
 if TYPE_CHECKING:
     from handlers.dialogue import Screen, Turn
@@ -77,7 +78,8 @@ async def typed(turn: Turn, screen: Screen, message: Message) -> None:
     keys = [key_of(b) for b in message.numbered()]
     key = _pending(turn, keys, text) or typed_choice(message, text)
     if key is None and is_back_word(text) and not _number_screen(screen, text):
-        await way_back(turn, screen, keys)
+        if not (is_step_back_word(text) and await _step_back(turn, screen)):
+            await way_back(turn, screen, keys)
         return
     if key is None and is_finish_word(text):
         key = next((k for k in FINISH if k in keys), None)
@@ -85,6 +87,12 @@ async def typed(turn: Turn, screen: Screen, message: Message) -> None:
         await choose(turn, screen, key)
     elif not await screen.free_text(turn, text):
         await _partial(turn, screen, message, text)
+
+
+async def _step_back(turn: Turn, screen: Screen) -> bool:
+    """A screen inside a form (a tip's steps) may go one step back, keeping the answers."""
+    step_back = getattr(screen, "step_back", None)
+    return callable(step_back) and bool(await step_back(turn))
 
 
 async def way_back(turn: Turn, screen: Screen, keys: list[str]) -> None:

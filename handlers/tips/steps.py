@@ -22,6 +22,8 @@ SEQUENCE = {
     TipKind.TEAM_REPORT: ("tip_category", "team_place", "team_time", "tip_text", "tip_media",
                           "tip_confirm"),
 }
+# Steps reached from another one rather than in SEQUENCE's order.
+PREVIOUS = {"tip_text_long": "tip_text", "tip_commune": "tip_place"}
 
 
 def save(turn: Turn, step: str, draft: TipDraft) -> None:
@@ -69,6 +71,22 @@ class TipStep:
 
     async def free_text(self, turn: Turn, text: str) -> bool:
         return False
+
+    async def step_back(self, turn: Turn) -> bool:
+        """A typed "quay lại" / "0" goes to the step before, keeping the draft; at the
+        first step there is none (False: the screen's own way back applies)."""
+        if await stale(turn):
+            return True
+        draft = draft_of(turn)
+        steps = SEQUENCE[draft.kind]
+        target = PREVIOUS.get(self.step)
+        if target is None and self.step in steps[1:]:
+            target = steps[steps.index(self.step) - 1]
+        if target is None:
+            return False
+        save(turn, target, draft)
+        await turn.show()
+        return True
 
     def cancel_row(self, turn: Turn) -> tuple[Button, ...]:
         return (option(self.step, "cancel", turn.t("tip.cancel")),)

@@ -163,3 +163,26 @@ async def test_an_image_sent_as_a_file_reaches_officers_without_its_metadata(
     cleaned = Image.open(io.BytesIO(relayed))
     assert cleaned.size == (64, 48) and not cleaned.getexif()
     assert b"Nguyen Van Nguoi Bao" not in relayed
+
+
+async def test_a_typed_back_word_steps_back_through_the_tip(app, database_url, api):
+    """'quay lại' at the files step shows the text step again; the draft is not cancelled."""
+    async with running_bot(database_url, api):
+        await onboard(api, 7301)
+        api.user_sends(7301, "/tobao")
+        safety = await api.wait_for(7301, has("Trước khi gửi tin báo"))
+        api.user_presses(7301, safety.message_id, button(safety, "tiếp tục"))
+        category = await api.wait_for(7301, has("liên quan đến việc gì"))
+        api.user_presses(7301, category.message_id, button(category, "Ma túy"))
+        place = await api.wait_for(7301, has("xảy ra ở đâu"))
+        api.user_presses(7301, place.message_id, button(place, "Nơi tôi ở"))
+        await api.wait_for(7301, has("mô tả sự việc"))
+        api.user_sends(7301, "Có người bán ma túy ở cuối thôn")
+        await api.wait_for(7301, has("gửi kèm ảnh"))
+        api.user_sends(7301, "quay lại")
+        await api.wait_for(7301, has("mô tả sự việc"))
+        api.user_sends(7301, "trở về")
+        await api.wait_for(7301, has("xảy ra ở đâu"))
+    async with app.uow() as uow:
+        state = await uow.dialogues.get("telegram", "7301")
+    assert state.step == "tip_place"

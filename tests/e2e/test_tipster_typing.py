@@ -2,7 +2,7 @@
 was typed, and a half-written tip survives a restart. Dialogue, console and Telegram."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from handlers.domain import Role
 from handlers.messages import Kind
@@ -115,3 +115,31 @@ async def test_console_half_written_tip_survives_a_restart(app, database_url):
     async with app.uow() as uow:
         assert await uow.session.scalar(select(TipRow.text)) == \
             "Có người tụ tập đánh bạc ở nhà văn hóa"
+
+
+async def test_back_words_in_a_tip_go_one_step_back_and_keep_the_draft(app):
+    """Typed 'quay lại' / '0' / 'trở về' step back through the tip; nothing is discarded."""
+    r = Resident(app, channel="console")
+    await r.onboard()
+    await r.command("tobao")
+    await r.press("tiếp tục")
+    await r.press("Ma túy")
+    await r.press("Nơi tôi ở")
+    await r.type("Có người bán ma túy ở cuối thôn")
+    assert "gửi kèm ảnh" in r.screen().text
+    await r.type("quay lại")
+    assert "Hãy mô tả sự việc" in r.screen().text          # the text step again
+    await r.type("0")
+    assert "Việc này xảy ra ở đâu?" in r.screen().text
+    await r.type("trở về")
+    assert "liên quan đến việc gì" in r.screen().text
+    assert "Đã hủy" not in " ".join(r.texts())
+    await r.press("Ma túy")
+    await r.press("Nơi tôi ở")
+    await r.type("Có người bán ma túy ở cuối thôn")
+    await r.press("Bỏ qua")
+    await r.press("ẩn danh")
+    await r.press("Gửi tin báo")
+    async with app.uow() as uow:
+        assert await uow.session.scalar(select(TipRow.text)) == "Có người bán ma túy ở cuối thôn"
+        assert await uow.session.scalar(select(func.count()).select_from(TipRow)) == 1
