@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.cli_units import reorganise_command
+from bot.cli.units import reorganise_command
 from config.settings import CONFIG_DIR
 from storage.models import UnitRow
 from tests.conftest import wipe

@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from bot.cli_units import reorganise_command
+from bot.cli.units import reorganise_command
 from handlers.statistics.period import Period
 from storage.broadcast_tables import BroadcastRow
 from storage.models import InviteRow, MemberRow, SubscriberRow, TeamRow

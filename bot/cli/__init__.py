@@ -1,18 +1,15 @@
-"""Command line: run, chat, db, units, invite, member (each group may add its own module)."""
+"""Command line: `python -m bot COMMAND ...`. run, chat and db are here; every other command group
+lives in its own module of this package and is listed in COMMAND_GROUPS."""
 from __future__ import annotations
 
 import argparse
 import asyncio
 import sys
-from pathlib import Path
-
 from typing import Any, Protocol
 
 from pydantic import SecretStr, ValidationError
 
-from bot import cli_people
-from bot.broadcasting import cli as broadcast_cli
-from bot.report import cli as report_cli
+from bot.cli import broadcasts, people, report, units
 from config.settings import Settings, describe_error
 
 
@@ -25,11 +22,12 @@ class CommandGroup(Protocol):
 
 # Command groups defined in their own modules; a feature adds its line here.
 COMMAND_GROUPS: dict[str, CommandGroup] = {
-    "invite": cli_people,
-    "member": cli_people,
-    "report": report_cli,
-    "activity": report_cli,
-    "broadcast": broadcast_cli,
+    "units": units,
+    "invite": people,
+    "member": people,
+    "report": report,
+    "activity": report,
+    "broadcast": broadcasts,
 }
 # Commands that log only warnings (their output is for the person at the terminal).
 QUIET = ("chat", "units", "db", "invite", "member", "report", "activity", "broadcast")
@@ -43,17 +41,6 @@ def _parser() -> argparse.ArgumentParser:
     chat.add_argument("--user", default="local", help="who you are in the console channel")
     db = commands.add_parser("db", help="database migrations")
     db.add_argument("action", choices=["upgrade", "current"])
-    units = commands.add_parser("units", help="the unit directory")
-    unit_actions = units.add_subparsers(dest="action", required=True)
-    imp = unit_actions.add_parser("import", help="load or update a directory file (idempotent)")
-    imp.add_argument("file", type=Path)
-    unit_actions.add_parser("list", help="print the directory as a tree")
-    bounds = unit_actions.add_parser("boundaries", help="import GeoJSON commune boundaries")
-    bounds.add_argument("file", type=Path)
-    reorg = unit_actions.add_parser(
-        "reorganise", help="apply a new directory whose units replace old ones (one transaction)")
-    reorg.add_argument("file", type=Path)
-    reorg.add_argument("--dry-run", action="store_true", help="print the plan, change nothing")
     for name, group in COMMAND_GROUPS.items():
         group.add_arguments(name, commands)
     return parser
@@ -117,47 +104,5 @@ async def _run_command(app, args: argparse.Namespace) -> None:
         if args.command == "chat":
             from bot.console.chat import chat
             await chat(app.turns, args.user)
-        elif args.command == "units":
-            await _units(app, args)
         else:
             await COMMAND_GROUPS[args.command].handle(app, args)
-
-
-async def _units(app, args: argparse.Namespace) -> None:
-    from bot.app import import_units
-    from bot.datafiles import load_boundaries
-
-    if args.action == "import":
-        directory, added, changed = await import_units(app, args.file)
-        print(f"{directory}: {added} units added, {changed} updated")
-    elif args.action == "reorganise":
-        from bot.cli_units import reorganise_command
-        await reorganise_command(app, args.file, args.dry_run)
-    elif args.action == "boundaries":
-        boundaries = load_boundaries(args.file)
-        async with app.uow() as uow:
-            unknown = [slug for slug, shape in boundaries.items()
-                       if not await uow.units.set_boundary(slug, shape)]
-            await uow.commit()
-        print(f"{len(boundaries) - len(unknown)} boundaries imported"
-              + (f"; unknown units: {', '.join(unknown)}" if unknown else ""))
-    else:
-        await _print_units(app)
-
-
-async def _print_units(app) -> None:
-    async with app.uow() as uow:
-        units, history = await uow.units.all(), await uow.units.history()
-        successors = {u.id: await uow.units.by_id(u.successor_id) for u in history}
-    children: dict[int | None, list] = {}
-    for unit in units:
-        children.setdefault(unit.parent_id, []).append(unit)
-
-    def show(parent: int | None, depth: int) -> None:
-        for unit in children.get(parent, []):
-            desk = f" [{app.catalog.t(None, 'units.duty_desk')}]" if unit.duty_desk else ""
-            print(f"{'  ' * depth}{unit.slug:<14} {unit.name} ({unit.police}){desk}")
-            show(unit.id, depth + 1)
-    show(None, 0)
-    for unit in history:        # old slugs still work in deep links and reports
-        print(f"{unit.slug:<14} {unit.name} -> {successors[unit.id].slug} (history)")

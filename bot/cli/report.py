@@ -16,7 +16,7 @@ EXTRAS = ("attendance", "aired", "succeeded", "valuable")
 
 
 def add_arguments(name: str, commands) -> None:
-    """Register `report` or `activity` on the main parser's subparsers (bot/cli.py)."""
+    """Register `report` or `activity` on the main parser's subparsers (bot/cli/__init__.py)."""
     if name == "report":
         _report_arguments(commands)
     else:
