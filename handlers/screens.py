@@ -4,7 +4,8 @@ from __future__ import annotations
 from handlers.dialogue import Dialogue
 from handlers.features import Feature
 from handlers.i18n import Catalog
-from handlers.menu import Router, resident_feature
+from handlers.menu import resident_feature
+from handlers.router import Router
 from handlers.ports import UnitOfWorkFactory
 
 

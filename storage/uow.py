@@ -9,8 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from handlers.ports import StorageUnavailable
 from storage.broadcasts import SqlBroadcasts, SqlBroadcastStatus
 from storage.people import SqlAudit, SqlInvites, SqlMembers, SqlTeams
-from storage.repositories import (SqlBulletins, SqlDialogues, SqlLedger, SqlProcessedUpdates,
-                                  SqlSubscribers, SqlTopics, SqlUnits)
+from storage.library import SqlBulletins, SqlTopics
+from storage.repositories import (SqlDialogues, SqlLedger, SqlProcessedUpdates, SqlSubscribers,
+                                  SqlUnits)
 from storage.statistics import SqlStatistics
 from storage.statistics_activities import SqlActivities
 from storage.tips import SqlGroups, SqlNotificationQueue, SqlRateCounters, SqlTips

@@ -6,7 +6,8 @@ from handlers.features import Feature, MenuItem
 from handlers.invites import InviteCommand, InviteRedemption, StartLink
 from handlers.messages import Message
 from handlers.tips.followup import Followup
-from handlers.tips.officer import AskStep, DuplicateStep, MoveStep, NoteStep, OfficerDesk
+from handlers.tips.officer import OfficerDesk
+from handlers.tips.officer_steps import AskStep, DuplicateStep, MoveStep, NoteStep
 from handlers.ports import Secrets
 from handlers.tips.domain import TipRules
 from handlers.typed import payload_id
