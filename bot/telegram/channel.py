@@ -18,13 +18,12 @@ from bot.telegram.media import TEXT_LIMIT, send_message
 from bot.telegram.pacer import pacer_for
 from bot.telegram.translate import CHANNEL, markup, to_inbound
 from bot.turns import Turns
+from handlers.command_menu import RESIDENT_COMMANDS
 from handlers.i18n import Catalog
 from handlers.messages import Inbound, Kind, Message, Reply
 from handlers.presence import Presence
 
 log = logging.getLogger(__name__)
-COMMANDS = ("start", "canhbao", "thuvien", "tobao", "tracuu", "khancap", "caidat", "huy",
-            "dangky", "trogiup", "riengtu", "ngonngu", "ketthuc", "thamgia")
 
 
 def build_application(token: str, api_url: str, turns: Turns, presence: Presence, *,
@@ -52,7 +51,7 @@ def build_application(token: str, api_url: str, turns: Turns, presence: Presence
 def _post_init(catalog: Catalog):
     async def set_commands(application: Application) -> None:
         for lang in catalog.languages():
-            commands = [BotCommand(c, catalog.t(lang, f"command.{c}")) for c in COMMANDS]
+            commands = [BotCommand(c, catalog.t(lang, f"command.{c}")) for c in RESIDENT_COMMANDS]
             code = None if lang == catalog.default else lang
             await application.bot.set_my_commands(commands, language_code=code)
     return set_commands

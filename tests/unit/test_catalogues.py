@@ -25,10 +25,10 @@ def test_placeholders_match(texts):
 
 
 def test_every_topic_and_command_is_named(texts):
-    from bot.telegram.channel import COMMANDS
+    from handlers.command_menu import RESIDENT_COMMANDS, STAFF_COMMANDS, TEAM_COMMANDS
     for topic in load_topics():
         assert f"topic.{topic}" in texts["vi"]
-    for command in COMMANDS:
+    for command in RESIDENT_COMMANDS + TEAM_COMMANDS + STAFF_COMMANDS:
         assert f"command.{command}" in texts["vi"]
 
 
