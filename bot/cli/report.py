@@ -94,13 +94,18 @@ async def _report(app, args, labels: Labels) -> None:
     period = _period(args, local_today())
     async with app.uow() as uow:
         figures = await uow.statistics.figures(period, args.unit)
-    body = render(figures, args.format, labels, args.dpi)
+    from bot.report.pdf import FontMissing
+    try:
+        body = render(figures, args.format, labels, args.dpi)
+    except FontMissing as error:      # names the font package to install
+        sys.exit(f"report not written: {error}")
     if args.out is None and args.format in ("md", "json"):
         sys.stdout.write(body.decode("utf-8"))
         return
     out = args.out or Path(default_name(figures, args.format))
     out.write_bytes(body)
-    print(f"report written: {out} ({len(body)} bytes)")
+    made_with = " with fpdf2, not LibreOffice" if args.format == "pdf" else ""
+    print(f"report written: {out} ({len(body)} bytes){made_with}")
 
 
 async def _unit_id(uow, slug: str) -> int:

@@ -1,4 +1,4 @@
-"""The report's outputs: Markdown, XLSX, PNG charts, JSON and DOCX, all from one Figures."""
+"""The report's outputs: Markdown, XLSX, PNG charts, JSON, DOCX and PDF, all from one Figures."""
 from __future__ import annotations
 
 import asyncio
@@ -9,13 +9,13 @@ from handlers.statistics.labels import Labels
 from handlers.statistics.markdown import markdown
 from handlers.statistics.narrative import narrative
 
-FORMATS = ("md", "xlsx", "png", "json", "docx")
+FORMATS = ("md", "xlsx", "png", "json", "docx", "pdf")
 
 
 def render(figures: Figures, fmt: str, labels: Labels, dpi: int | None = None) -> bytes:
     """The report in `fmt`; an empty period still gives a complete "no activity" report.
-    `dpi` sets the charts' resolution (PNG and DOCX; 300 for print)."""
-    if fmt in ("png", "docx"):
+    `dpi` sets the charts' resolution (PNG, DOCX and PDF; 300 for print)."""
+    if fmt in ("png", "docx", "pdf"):
         return _pictured(figures, fmt, labels, dpi)
     if fmt == "md":
         return markdown(figures, labels).encode("utf-8")
@@ -33,8 +33,11 @@ def _pictured(figures: Figures, fmt: str, labels: Labels, dpi: int | None) -> by
     from bot.report.charts import DPI, chart_png
     if fmt == "png":
         return chart_png(figures, labels, dpi or DPI)
-    from bot.report.docx import document
     picture = None if figures.empty else chart_png(figures, labels, dpi or DPI)
+    if fmt == "pdf":
+        from bot.report import pdf
+        return pdf.document(figures, labels, picture)
+    from bot.report.docx import document
     return document(figures, labels, picture)
 
 

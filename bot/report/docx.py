@@ -16,7 +16,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from bot.report.docx_parts import Sections
+from bot.report.docx_parts import Sections, is_figure
 from handlers.statistics.figures import Figures
 from handlers.statistics.labels import Labels
 
@@ -100,7 +100,7 @@ class Writer:
             for index, (cell, value) in enumerate(zip(cells, row)):
                 numeric = not isinstance(value, str)
                 text = self.labels.n(value) if numeric else value
-                self._cell(cell, text, right=numeric or index > 0 and _figure(value))
+                self._cell(cell, text, right=numeric or index > 0 and is_figure(value))
         for column, width in zip(table.columns, widths):
             for cell in column.cells:
                 cell.width = Cm(width)
@@ -117,12 +117,6 @@ class Writer:
     def picture(self, png: bytes) -> None:
         self.doc.add_picture(io.BytesIO(png), width=WIDTH)
         self.doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-
-
-def _figure(text: str) -> bool:
-    """A cell that holds a formatted figure ("1.234", "80,5%", "—") is right-aligned."""
-    stripped = text.replace(".", "").replace(",", "").rstrip("%")
-    return stripped.isdigit() or text == "—"
 
 
 def _repeat_header(row) -> None:

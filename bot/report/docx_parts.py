@@ -1,5 +1,5 @@
 """What the Word report says, section by section (the seed's section III); bot.report.docx
-lays it out. A sentence whose figures are all zero is left out."""
+and bot.report.pdf lay it out. A sentence whose figures are all zero is left out."""
 from __future__ import annotations
 
 from handlers.statistics.activities import CATEGORIES, TIP_CATEGORIES
@@ -11,6 +11,13 @@ BOT, RECORDED = "bot", "recorded"
 LISTENING = ("listening_session_district", "listening_session", "listening_session_integrated")
 STANDING = ("model", "mass_organisation")
 NOT_OUTREACH = (*LISTENING, *TIP_CATEGORIES, *STANDING)
+
+
+def is_figure(text: str) -> bool:
+    """A table cell that holds a formatted figure ("1.234", "80,5%", "—"): right-aligned by
+    both writers (bot.report.docx, bot.report.pdf)."""
+    stripped = text.replace(".", "").replace(",", "").rstrip("%")
+    return stripped.isdigit() or text == "—"
 
 
 class Sections:

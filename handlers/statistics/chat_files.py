@@ -1,4 +1,4 @@
-"""After a /thongke summary: the same report as a Word document or a spreadsheet, in chat.
+"""After a /thongke summary: the same report as a Word document, a spreadsheet or a PDF, in chat.
 
 Telegram takes files; on the other channels (console, Zalo) the answer says how to get the
 file from the command line instead, so nobody waits for a file that cannot come."""
@@ -14,7 +14,7 @@ from handlers.statistics.period import Period
 from handlers.ports import ReportFile
 from handlers.statistics.tree import UnknownUnit
 
-FORMATS = ("docx", "xlsx")
+FORMATS = ("docx", "xlsx", "pdf")
 FILE_CHANNELS = frozenset({"telegram"})      # channels whose adapter sends documents
 
 

@@ -74,7 +74,8 @@ async def test_an_officer_gets_their_units_summary_and_a_chart(app, talk, known_
     assert "⏱ Tiếp nhận xử lý: trung vị 10 phút, 90% trong vòng 10 phút" in summary.text
     image = Image.open(io.BytesIO(summary.image))
     assert image.format == "PNG" and image.size == (1200, 800)
-    assert officer.labels() == ["📄 Tải báo cáo (Word)", "📊 Excel", "✔️ Xong"]
+    assert officer.labels() == ["📄 Tải báo cáo (Word)", "📊 Excel", "📑 Tải báo cáo (PDF)",
+                                "✔️ Xong"]
     # A channel without files (console, Zalo) says how to get the file instead.
     await officer.type("1")
     assert "Kênh này chưa gửi được tệp" in officer.texts()
@@ -82,6 +83,8 @@ async def test_an_officer_gets_their_units_summary_and_a_chart(app, talk, known_
             "--format docx") in officer.texts()
     assert not any(m.document for m in officer.last.messages)
     await officer.type("3")
+    assert "--format pdf" in officer.texts()
+    await officer.type("4")
     assert officer.screen().menu and "📊 Thống kê" in str(officer.screen().menu)
     # Greeted "Chào đồng chí", an officer is not asked "Bạn cần gì?".
     assert officer.screen().text.startswith("Đồng chí cần gì?")

@@ -3,10 +3,12 @@ a photo, the long-caption fallback, and the monthly digest to the command's chat
 from __future__ import annotations
 
 import io
+import unicodedata
 from datetime import datetime, timezone
 
 import pytest
 from docx import Document
+from pypdf import PdfReader
 from openpyxl import load_workbook
 from PIL import Image
 
@@ -93,6 +95,10 @@ async def test_the_report_comes_as_word_and_excel_documents(app, database_url, a
         excel = await api.wait_for(OFFICER, lambda m: m.kind == "document", since=since,
                                    timeout=20)
         since = api.mark()
+        api.user_presses(OFFICER, offer.message_id, button(offer, "📑 Tải báo cáo (PDF)"))
+        pdf = await api.wait_for(OFFICER, lambda m: m.kind == "document", since=since,
+                                 timeout=20)
+        since = api.mark()
         api.user_presses(OFFICER, offer.message_id, button(offer, "✔️ Xong"))
         await api.wait_for(OFFICER, has("cần gì?"), since=since)
     assert word.method == "sendDocument" and word.text.startswith("📄 Báo cáo tháng ")
@@ -102,6 +108,10 @@ async def test_the_report_comes_as_word_and_excel_documents(app, database_url, a
     assert "phát tới 12 lượt người nhận (đạt 92,3% trong 13 lượt gửi)" in text
     book = load_workbook(io.BytesIO(api.file_bytes(excel.document)))
     assert book.sheetnames[0] == "Tổng hợp"
+    assert pdf.method == "sendDocument" and pdf.text.startswith("📑 Báo cáo tháng ")
+    printed = PdfReader(io.BytesIO(api.file_bytes(pdf.document)))
+    printed_text = " ".join(" ".join(page.extract_text().split()) for page in printed.pages)
+    assert "trên địa bàn thị trấn Cao Thượng" in unicodedata.normalize("NFC", printed_text)
 
 
 async def test_a_resident_on_telegram_is_refused(app, database_url, api):
