@@ -168,6 +168,15 @@ async def _value(result) -> bool:
     return await result if asyncio.iscoroutine(result) else result
 
 
+def cpu_seconds(process) -> float:
+    """User + system CPU seconds the process has used so far (Linux /proc; nan elsewhere)."""
+    try:
+        fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return float("nan")
+
+
 def delivered(api) -> int:
     return sum(1 for c in api.calls if c.method == "sendMessage" and c.status == 200
                and TEXT in str(c.params.get("text", "")))
@@ -181,32 +190,39 @@ async def scenario(name: str, db: str | None, kill: bool, work: Path, pg: str) -
     blocked = set(random.Random(4).sample(users, RECIPIENTS // 20))
     api, log, info = fake_api(users, blocked), work / f"{name}-{db}-{kill}.log", {}
     await api.start()
-    process = None
+    process, cpu = None, 0.0
     try:
         start = (start_baseline(name, api, users, log) if name != "engine"
                  else start_bot(api, url, log))
         process = await start
+        cpu -= cpu_seconds(process)   # not the start-up (imports, migrations)
         if name == "engine":
             broadcast_id = await new_broadcast(url)
             replies = asyncio.create_task(reply_times(api, users, blocked))
         if kill:
             await until(lambda: len(api.calls_of("sendMessage")) >= RECIPIENTS // 2, 120)
             info["in_flight_at_kill"] = api._inflight     # requests the server was serving
+            cpu += cpu_seconds(process)
             process.send_signal(signal.SIGKILL)
             await process.wait()
             if name == "engine":
                 info["rows_sending_at_kill"] = (await outbox_states(url, broadcast_id))["sending"]
             process = await (start_baseline(name, api, users, log) if name != "engine"
                              else start_bot(api, url, log))
+            cpu -= cpu_seconds(process)
         if name == "engine":
             await until(lambda: finished(url, broadcast_id), 300)
             info["reply_p95_s"], info["reply_max_s"] = await replies
         else:
             await asyncio.wait_for(process.wait(), 300)
         if process.returncode is None:
+            cpu += cpu_seconds(process)
             process.send_signal(signal.SIGTERM)
             await asyncio.wait_for(process.wait(), 60)
-        return {**measure(api, users, blocked), **info}
+        figures = measure(api, users, blocked)
+        if name == "engine":   # the sender's own CPU per delivered message: robust on a busy machine
+            figures["cpu_ms_per_msg"] = round(1000 * cpu / max(1, figures["delivered"]), 3)
+        return {**figures, **info}
     finally:
         if process is not None and process.returncode is None:   # never leave a bot behind
             process.kill()

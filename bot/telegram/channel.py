@@ -16,6 +16,7 @@ from bot.telegram.concurrency import PerChatUpdates
 from bot.telegram.documents import send_with_document
 from bot.telegram.media import TEXT_LIMIT, send_message
 from bot.telegram.pacer import pacer_for
+from bot.telegram.request import AiohttpRequest
 from bot.telegram.translate import CHANNEL, markup, to_inbound
 from bot.turns import Turns
 from handlers.command_menu import RESIDENT_COMMANDS
@@ -34,6 +35,7 @@ def build_application(token: str, api_url: str, turns: Turns, presence: Presence
                .base_url(f"{api_url}/bot").base_file_url(f"{api_url}/file/bot")
                .post_init(_post_init(turns.catalog))
                .rate_limiter(pacer_for(account_rate))   # one budget per bot account
+               .request(AiohttpRequest())               # a leaner client for every send
                .concurrent_updates(PerChatUpdates()))   # people in parallel, each in order
     if webhook:
         builder = builder.updater(None)
