@@ -4,6 +4,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
+from broadcasts.recurrence_words import describe_recurrence
 from broadcasts.commands import (ChangeBroadcast, ConfirmBroadcast, DraftRefused,
                                  change_broadcast, confirm_broadcast, may_control)
 from broadcasts.flow import BroadcastContext, draft_of, quit_compose, refuse
@@ -113,7 +114,7 @@ async def _unit_names(turn: Turn, unit_ids: list[int], all_units: bool) -> str:
 
 def _when(turn: Turn, draft: Draft) -> str:
     if draft.recurrence and draft.start:
-        return turn.t("broadcast.status.repeats", rule=draft.recurrence,
+        return turn.t("broadcast.status.repeats", rule=describe_recurrence(draft.recurrence, turn.t),
                       start=local_text(draft.start))
     return local_text(draft.start) if draft.start else turn.t("broadcast.now")
 

@@ -7,6 +7,7 @@ from broadcasts.commands import ComposeBroadcast, DraftRefused, StatusMessage, c
 from broadcasts.flow import BroadcastContext, advance, draft_of, quit_compose, refuse
 from broadcasts.problems import BadTime, BulletinProblem, MalformedRecurrence
 from broadcasts.recurrence import next_occurrence, parse_recurrence
+from broadcasts.recurrence_words import RecurrenceWords, read_typed_recurrence
 from broadcasts.review import enter_preview
 from broadcasts.validation import validate_schedule
 from broadcasts.when import parse_duration, parse_local
@@ -14,13 +15,13 @@ from handlers.dialogue import Turn, option
 from handlers.messages import Message
 
 WHEN, EXPIRY, PREVIEW = "bc_when", "bc_expiry", "bc_preview"
-_RULE_WORDS = ("daily", "weekly", "monthly")
+_RULE_MACHINE = ("daily:", "daily@", "weekly:", "monthly:")
 EXPIRY_CHOICES = {"6h": timedelta(hours=6), "24h": timedelta(hours=24),
                   "3d": timedelta(days=3), "7d": timedelta(days=7)}
 
 
 class WhenScreen:
-    """Now, or a typed date and time, or a typed recurrence such as weekly:mon@08:00."""
+    """Now, or a typed date and time, or a typed recurrence ("thứ hai hằng tuần 08:00")."""
 
     step = WHEN
 
@@ -42,7 +43,7 @@ class WhenScreen:
     async def free_text(self, turn: Turn, text: str) -> bool:
         now = self._ctx.clock()
         try:
-            start, rule = self._read(text.strip(), now)
+            start, rule = self._read(text.strip(), now, RecurrenceWords.of(turn.t))
             problems = validate_schedule(start, None, now, None)
             if problems:
                 raise problems[0]
@@ -54,10 +55,14 @@ class WhenScreen:
         await turn.show()
         return True
 
-    def _read(self, text: str, now: datetime) -> tuple[datetime, str | None]:
-        if "@" in text or text.lower().startswith(_RULE_WORDS):
-            rule = parse_recurrence(text)        # raises MalformedRecurrence
+    def _read(self, text: str, now: datetime,
+              words: RecurrenceWords) -> tuple[datetime, str | None]:
+        if "@" in text or text.lower().startswith(_RULE_MACHINE):
+            rule = parse_recurrence(text)        # the stored grammar, as the CLI takes it
             return next_occurrence(rule, now), str(rule)
+        typed = read_typed_recurrence(text, words)   # raises MalformedRecurrence if half a rule
+        if typed is not None:
+            return next_occurrence(typed, now), str(typed)
         try:
             return parse_local(text, now), None
         except BadTime:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from broadcasts.recurrence_words import describe_recurrence
 from broadcasts.links import Translate
 from broadcasts.model import Status
 from handlers.ports import BroadcastView
@@ -55,7 +56,8 @@ def status_text(t: Translate, view: BroadcastView, *, reach_hours: float) -> str
 
 def _schedule_line(t: Translate, view: BroadcastView) -> str:
     if view.recurrence:
-        return t("broadcast.status.repeats", rule=view.recurrence, start=local_text(view.start_at))
+        return t("broadcast.status.repeats", rule=describe_recurrence(view.recurrence, t),
+                 start=local_text(view.start_at))
     return t("broadcast.status.starts", start=local_text(view.start_at))
 
 

@@ -11,11 +11,15 @@ _PREFIXES = ("thi tran ", "tt ", "xa ", "phuong ", "p ", "x ")
 
 def fold(text: str) -> str:
     """Lower-case, drop Vietnamese diacritics and punctuation, collapse spaces."""
+    text = _NOT_WORD.sub(" ", unmarked(text))
+    return _SPACES.sub(" ", text).strip()
+
+
+def unmarked(text: str) -> str:
+    """Lower-case without Vietnamese diacritics; punctuation kept ("08:00" stays a time)."""
     text = text.replace("Đ", "D").replace("đ", "d")
     text = unicodedata.normalize("NFD", text)
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
-    text = _NOT_WORD.sub(" ", text.lower())
-    return _SPACES.sub(" ", text).strip()
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Mn").lower()
 
 
 def strip_place_prefix(folded: str) -> str:

@@ -17,7 +17,9 @@ from broadcasts.commands import (ChangeBroadcast, DraftRefused, ScheduleBroadcas
 from broadcasts.links import InLanguage
 from broadcasts.model import Action, Audience, Draft, Status
 from broadcasts.problems import BadPhoto, BulletinProblem, UnknownBroadcast
+from broadcasts.problems import MalformedRecurrence
 from broadcasts.recurrence import to_vietnam_time
+from broadcasts.recurrence_words import RecurrenceWords, describe_recurrence, read_typed_recurrence
 from broadcasts.status import problem_text, status_text
 from broadcasts.when import local_text
 from handlers.library import bulletin_text
@@ -39,7 +41,8 @@ def add_arguments(name: str, commands) -> None:
     what.add_argument("--bulletin", type=int, help="id of a library bulletin")
     send.add_argument("--at", type=_moment, help="start, ISO 8601 (default: now)")
     send.add_argument("--expires", type=_moment, help="expiry, ISO 8601 (default: 24 h later)")
-    send.add_argument("--repeat", help="recurrence, e.g. weekly:mon@08:00 (Vietnam time)")
+    send.add_argument("--repeat", help="recurrence (Vietnam time), e.g. weekly:mon@08:00, or "
+                                        "typed as in the chat in the default language")
     send.add_argument("--audience", choices=[a.value for a in Audience],
                       default=Audience.RESIDENTS.value)
     send.add_argument("--photo", help="an image file or an https:// link")
@@ -78,7 +81,7 @@ async def _send(app, args: argparse.Namespace, t) -> None:
     async with app.uow() as uow:
         draft = Draft(text=args.text or "", topics=args.topic, all_units=args.all,
                       audience=Audience(args.audience), start=args.at, expires=args.expires,
-                      recurrence=args.repeat, photo=_photo(args.photo), allow_paid=args.urgent)
+                      recurrence=_rule(args.repeat, t), photo=_photo(args.photo), allow_paid=args.urgent)
         draft.unit_ids = await _unit_ids(uow, args.unit or [])
         if args.bulletin is not None:
             draft.text = await _library_text(app, uow, args.bulletin)
@@ -142,7 +145,22 @@ async def _list(app, t) -> None:
         where = "all" if v.all_units else ",".join(slugs.get(u, str(u)) for u in v.unit_ids)
         print(f"#{v.id:<5} {v.status:<10} {local_text(v.start_at)}  sent {v.sent}/{v.total}  "
               f"failed {v.failed}  blocked {v.blocked}  topics {','.join(v.topics)}  "
-              f"units {where}{'  repeats ' + v.recurrence if v.recurrence else ''}")
+              f"units {where}{_repeats(v.recurrence, t)}")
+
+
+def _rule(typed: str | None, t) -> str | None:
+    """--repeat as the stored grammar ("weekly:mon@08:00") or as officers say it ("thứ hai
+    hằng tuần 08:00"); a rule that is neither is refused by the scheduling use case."""
+    if not typed or "@" in typed:
+        return typed
+    rule = read_typed_recurrence(typed, RecurrenceWords.of(t))
+    if rule is None:
+        raise MalformedRecurrence(typed, "not a rule")
+    return str(rule)
+
+
+def _repeats(rule: str | None, t) -> str:
+    return f"  🔁 {describe_recurrence(rule, t)}" if rule else ""
 
 
 async def _change(app, broadcast_id: int, action: Action) -> None:

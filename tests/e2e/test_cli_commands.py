@@ -70,3 +70,16 @@ async def test_a_bulletin_sent_from_the_command_line_is_scheduled_then_cancelled
         actions = [a.action for a in await uow.audit.of("broadcast", broadcast_id)]
     assert view is not None and view.status == "cancelled"
     assert actions == ["broadcast_confirmed", "broadcast_cancel"]
+
+
+async def test_a_repeat_rule_is_typed_and_listed_as_officers_say_it(app, capsys):
+    out = await cli(app, capsys, "broadcast", "send", "--topic", "fraud", "--all",
+                    "--text", "Cảnh báo lừa đảo", "--repeat", "thứ hai hằng tuần 08:00")
+    broadcast_id = re.search(r"broadcast #(\d+) scheduled", out).group(1)
+    assert "🔁 thứ hai hằng tuần, 08:00" in await cli(app, capsys, "broadcast", "list")
+    async with app.uow() as uow:
+        view = await uow.broadcasts.get(int(broadcast_id))
+    assert view is not None and view.recurrence == "weekly:mon@08:00"
+    message = await refused(app, capsys, "broadcast", "send", "--topic", "fraud", "--all",
+                            "--text", "Cảnh báo", "--repeat", "thứ hai 08:00")
+    assert 'Lịch lặp "thứ hai 08:00" chưa đúng mẫu' in message

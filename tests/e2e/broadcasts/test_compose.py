@@ -184,6 +184,9 @@ async def test_bad_schedules_are_explained_and_nothing_is_stored(chat):
     assert "Thời điểm 01/01/2020 08:00 đã qua" in person.texts()
     await person.type("weekly:xyz@8")
     assert 'Lịch lặp "weekly:xyz@8" chưa đúng mẫu' in person.texts()
+    await person.type("thứ hai 08:00")           # once, or every Monday? asked, not guessed
+    assert 'Lịch lặp "thứ hai 08:00" chưa đúng mẫu. Gõ như: thứ hai hằng tuần 08:00' \
+        in person.texts()
     await person.type("ngày mai")
     assert "Chưa đọc được ngày giờ" in person.texts()
     start = to_vietnam_time(datetime.now(timezone.utc)) + timedelta(days=2)
@@ -197,10 +200,13 @@ async def test_bad_schedules_are_explained_and_nothing_is_stored(chat):
     assert await broadcasts_stored(chat) == []
 
 
-async def test_a_recurring_bulletin_is_scheduled_from_a_typed_rule(chat):
+@pytest.mark.parametrize("typed", ["weekly:mon,thu@08:00", "thứ 2 và thứ 5 hằng tuần 8h",
+                                   "thu hai va thu nam hang tuan 08:00"])
+async def test_a_recurring_bulletin_is_scheduled_from_a_typed_rule(chat, typed):
     person = await officer(chat)
-    await compose_until_preview(person, when="weekly:mon,thu@08:00")
-    assert "Lặp lại theo lịch weekly:mon,thu@08:00" in person.texts()
+    await compose_until_preview(person, when=typed)
+    assert "Lặp lại: thứ hai và thứ năm hằng tuần, 08:00. Lần tới:" in person.texts()
+    assert "weekly:" not in person.texts()
     await person.press("Gửi bản tin")
     (stored,) = await broadcasts_stored(chat)
     assert stored.recurrence == "weekly:mon,thu@08:00" and stored.valid_seconds == 86400
