@@ -56,6 +56,9 @@ class Catalog:
         when the catalogue has one; otherwise `key`."""
         return f"{key}.typed" if typed and f"{key}.typed" in self._texts[self.default] else key
 
+    def has(self, key: str) -> bool:
+        return key in self._texts[self.default]
+
     def all_labels(self, key: str) -> list[str]:
         """The text of `key` in every language (to match what people type)."""
         return [self._fill(lang, table[key]) for lang, table in self._texts.items()

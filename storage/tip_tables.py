@@ -39,6 +39,7 @@ class TipRow(Base):
     reporter_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
     prompted_by: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    happened_at: Mapped[datetime | None] = mapped_column(UtcDateTime())   # team reports
     first_action_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     escalated_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

@@ -31,7 +31,8 @@ class SqlTips:
                      contact=tip.contact, attachments=list(tip.attachments),
                      text_hash=text_hash, possible_duplicate=tip.possible_duplicate,
                      status=tip.status.value, reporter_member_id=tip.reporter_member_id,
-                     prompted_by=prompted_by, created_at=tip.created_at)
+                     prompted_by=prompted_by, created_at=tip.created_at,
+                     happened_at=tip.happened_at)
         self._s.add(row)
         await self._s.flush()
         return _tip(row)
@@ -185,7 +186,8 @@ def _tip(row: TipRow) -> Tip:
               conversation_ended=row.conversation_ended_at is not None,
               erased=row.erased_at is not None, attachments=list(row.attachments or []),
               duplicate_of=row.duplicate_of, closed_at=row.closed_at,
-              first_unit_id=row.first_unit_id, prompted_by=row.prompted_by)
+              first_unit_id=row.first_unit_id, prompted_by=row.prompted_by,
+              happened_at=row.happened_at)
     return tip
 
 

@@ -2,7 +2,9 @@
 never who sent it (team reports show the member's name: they report under it)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from handlers.dialogue import Turn
@@ -14,6 +16,20 @@ VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 def local_time(at: datetime) -> str:
     return at.astimezone(VIETNAM).strftime("%H:%M %d/%m/%Y")
+
+
+def moment_text(t: Callable[..., str], at: datetime) -> str:
+    """A moment as Vietnamese documents write it: "16:25 ngày 03/12/2026" (Vietnam time)."""
+    local = at.astimezone(VIETNAM)
+    return t("time.moment", time=local.strftime("%H:%M"), date=local.strftime("%d/%m/%Y"))
+
+
+def happened_text(t: Callable[..., str], iso: str) -> str:
+    """A team report's "when it happened" as kept in the draft (ISO, Vietnam time)."""
+    try:
+        return moment_text(t, datetime.fromisoformat(iso))
+    except ValueError:       # dialogue state is read back, never trusted
+        return iso
 
 
 def staff_t(turn: Turn, key: str, **values: object) -> str:
@@ -35,7 +51,7 @@ async def tip_card(turn: Turn, tip: Tip, heading: str) -> Message:
     lines = [staff_t(turn, heading, label=tip.label,
                      category=staff_t(turn, f"tip.category.{tip.category}"))]
     lines.append(staff_t(turn, "tip.card.place", place=await place_text(turn, tip)))
-    lines.append(staff_t(turn, "tip.card.time", time=local_time(tip.created_at)))
+    lines.append(_time_line(turn, tip))
     if tip.kind is TipKind.TEAM_REPORT:
         lines.append(await reporter_line(turn, tip))
     lines.append("")
@@ -70,6 +86,14 @@ async def place_text(turn: Turn, tip: Tip) -> str:
     if tip.location:
         parts.append(f"{tip.location[0]:.5f}, {tip.location[1]:.5f}")
     return " · ".join(parts)
+
+
+def _time_line(turn: Turn, tip: Tip) -> str:
+    sent = moment_text(partial(staff_t, turn), tip.created_at)
+    if tip.kind is TipKind.TEAM_REPORT and tip.happened_at is not None:
+        return staff_t(turn, "team.card.time", sent=sent,
+                       happened=moment_text(partial(staff_t, turn), tip.happened_at))
+    return staff_t(turn, "tip.card.time", time=sent)
 
 
 async def reporter_line(turn: Turn, tip: Tip) -> str:

@@ -104,6 +104,7 @@ class Tip:
     closed_at: datetime | None = None
     first_unit_id: int | None = None
     prompted_by: str | None = None
+    happened_at: datetime | None = None     # team reports: when the member says it happened
 
     @property
     def is_open(self) -> bool:

@@ -13,7 +13,8 @@ from handlers.ports import Secrets
 from handlers.tips.domain import CATEGORIES, MAX_CONTACT, TipDraft, TipKind, TipRules
 from handlers.tips.routing import unit_at
 from handlers.tips.service import TipRefused, draft_of, keep, limit_reached, submit
-from handlers.tips.steps import TIP_CTX, TipStep, abandon, advance, save, stale
+from handlers.tips.cards import happened_text
+from handlers.tips.steps import TIP_CTX, TipStep, abandon, advance, save, stale, tip_t
 from handlers.tips.writing import LongTextScreen, MediaScreen, TextScreen
 
 
@@ -53,7 +54,7 @@ class CategoryScreen(TipStep):
     async def render(self, turn: Turn) -> Message:
         buttons = [option(self.step, c, turn.t(f"tip.category.{c}")) for c in CATEGORIES]
         rows = [tuple(buttons[i:i + 2]) for i in range(0, len(buttons), 2)]
-        return Message(text=turn.t("tip.ask_category"), buttons=(*rows, self.cancel_row(turn)))
+        return Message(text=tip_t(turn, "tip.ask_category"), buttons=(*rows, self.cancel_row(turn)))
 
     async def act(self, turn: Turn, key: str, draft: TipDraft) -> None:
         draft.category = key
@@ -172,14 +173,12 @@ class ConfirmScreen(TipStep):
         place = unit.name if unit else turn.t("tip.place_unknown")
         shown = draft.text[:500] + ("\n" + turn.t("tip.more_parts", count=len(draft.more))
                                     if draft.more else "")
-        text = turn.t("tip.summary", category=turn.t(f"tip.category.{draft.category}"),
-                      place=" · ".join(p for p in (place, draft.place) if p),
-                      text=shown, count=len(draft.attachments),
-                      contact=draft.contact or turn.t("tip.no_contact"))
-        if draft.kind is TipKind.TEAM_REPORT:
-            text = turn.t("team.summary", name=turn.member.name if turn.member else "",
-                          when=draft.happened_at[:16].replace("T", " ")) + "\n" + text
-        return Message(text=text, buttons=((option(self.step, "send", turn.t("tip.send")),),
+        text = tip_t(turn, "tip.summary", category=turn.t(f"tip.category.{draft.category}"),
+                     place=" · ".join(p for p in (place, draft.place) if p),
+                     text=shown, count=len(draft.attachments),
+                     contact=draft.contact or turn.t("tip.no_contact"),
+                     **await _reporter(turn, draft))
+        return Message(text=text, buttons=((option(self.step, "send", tip_t(turn, "tip.send")),),
                                            self.cancel_row(turn)))
 
     async def act(self, turn: Turn, key: str, draft: TipDraft) -> None:
@@ -199,6 +198,16 @@ class ConfirmScreen(TipStep):
                         police=police))
         turn.go("main")
         await turn.show()
+
+
+async def _reporter(turn: Turn, draft: TipDraft) -> dict[str, str]:
+    """Who reports and when it happened, for a team report's summary (none for a tip)."""
+    if draft.kind is not TipKind.TEAM_REPORT or turn.member is None:
+        return {}
+    team_id = turn.member.team_id
+    team = await turn.uow.teams.name(team_id) if team_id else None
+    return {"name": turn.member.name, "team": team or turn.t("team.no_team"),
+            "when": happened_text(turn.t, draft.happened_at)}
 
 
 def resident_screens(secrets: Secrets, rules: TipRules) -> list:

@@ -74,7 +74,7 @@ async def submit(turn: Turn, draft: TipDraft, secrets: Secrets, rules: TipRules,
               contact=draft.contact, reporter_member_id=reporter_member_id,
               possible_duplicate=bool(text_hash) and await turn.uow.tips.seen_text(
                   text_hash, now - DUPLICATE_WINDOW),
-              attachments=list(draft.attachments))
+              attachments=list(draft.attachments), happened_at=_happened(draft))
     receipt = normalise_code(code) or code       # a fresh code is always well formed
     tip = await turn.uow.tips.add(tip, secrets.digest("receipt", receipt),
                                   text_hash, draft.prompted_by or None)
@@ -85,6 +85,13 @@ async def submit(turn: Turn, draft: TipDraft, secrets: Secrets, rules: TipRules,
     heading = "tip.card.new_team" if tip.kind is TipKind.TEAM_REPORT else "tip.card.new"
     await announce_tip(turn, tip, heading, rules.cards_per_minute, now)
     return tip, code
+
+
+def _happened(draft: TipDraft) -> datetime | None:
+    try:
+        return datetime.fromisoformat(draft.happened_at) if draft.happened_at else None
+    except ValueError:             # dialogue state is read back, never trusted
+        return None
 
 
 def _record(turn: Turn, tip: Tip, draft: TipDraft) -> None:

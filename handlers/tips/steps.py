@@ -26,6 +26,17 @@ SEQUENCE = {
 PREVIOUS = {"tip_text_long": "tip_text", "tip_commune": "tip_place"}
 
 
+def tip_t(turn: Turn, key: str, **values: object) -> str:
+    """A tip step's words. A team report says `team.<rest>` where the catalogue has it: the
+    member reports under their own name, so no "do not write your name", no anonymity, and it is
+    a "báo cáo", not a "tin báo"."""
+    if key.startswith("tip.") and draft_of(turn).kind is TipKind.TEAM_REPORT:
+        team_key = "team." + key.removeprefix("tip.")
+        if turn.catalog.has(team_key):
+            key = team_key
+    return turn.t(key, **values)
+
+
 def save(turn: Turn, step: str, draft: TipDraft) -> None:
     turn.go(step, draft=keep(draft))
 
@@ -38,7 +49,7 @@ def advance(turn: Turn, after: str, draft: TipDraft) -> None:
 
 async def abandon(turn: Turn, key: str = "tip.cancelled") -> None:
     turn.uow.ledger.record(EventKind.TIP_ABANDONED)
-    turn.say(turn.t(key))
+    turn.say(tip_t(turn, key))
     turn.go("main")
     await turn.show()
 
@@ -89,4 +100,4 @@ class TipStep:
         return True
 
     def cancel_row(self, turn: Turn) -> tuple[Button, ...]:
-        return (option(self.step, "cancel", turn.t("tip.cancel")),)
+        return (option(self.step, "cancel", tip_t(turn, "tip.cancel")),)

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from handlers.dialogue import Turn, option
 from handlers.domain import EventKind, Role
 from handlers.messages import Message
-from handlers.tips.cards import VIETNAM, local_time, thread_text
+from handlers.tips.cards import VIETNAM, moment_text, thread_text
 from handlers.tips.domain import TipDraft, TipKind
 from handlers.tips.resident import TipStep, advance, draft_of, save
 
@@ -103,7 +103,7 @@ async def my_reports(turn: Turn) -> None:
         return
     lines = [turn.t("team.my_reports")]
     for tip in reports:
-        lines.append(turn.t("team.report_line", label=tip.label, time=local_time(tip.created_at),
+        lines.append(turn.t("team.report_line", label=tip.label, time=moment_text(turn.t, tip.created_at),
                             category=turn.t(f"tip.category.{tip.category}"),
                             status=turn.t(f"tip.public_status.{tip.status.value}")))
         thread = [m for m in await turn.uow.tips.thread(tip.id) if m.direction != "note"]

@@ -7,7 +7,7 @@ from handlers.messages import Kind, Message
 from handlers.text import split_text
 from handlers.tips.domain import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, MAX_TEXT, TipDraft
 from handlers.tips.service import draft_of, keep
-from handlers.tips.steps import TipStep, advance, save, stale
+from handlers.tips.steps import TipStep, advance, save, stale, tip_t
 
 MAX_HELD = 4 * MAX_TEXT       # a text longer than a tip is kept while the person decides
 
@@ -24,7 +24,7 @@ class TextScreen(TipStep):
         await turn.show()
 
     async def render(self, turn: Turn) -> Message:
-        return Message(text=turn.t("tip.ask_text", limit=MAX_TEXT),
+        return Message(text=tip_t(turn, "tip.ask_text", limit=MAX_TEXT),
                        buttons=(self.cancel_row(turn),))
 
     async def free_text(self, turn: Turn, text: str) -> bool:

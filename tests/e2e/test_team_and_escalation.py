@@ -4,9 +4,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from handlers.domain import Role
+from handlers.tips.cards import VIETNAM
 from handlers.tips.jobs import escalate_unclaimed
 from storage.tip_tables import TipRow
 from tests.e2e.harness import button, running_bot
@@ -34,7 +35,8 @@ async def test_team_member_reports_under_their_name_and_gets_a_reply(app, databa
         menu = api.last_message(MEMBER)
         assert "📝 Báo cáo vụ việc" in str(menu.reply_markup)
         api.user_sends(MEMBER, "📝 Báo cáo vụ việc")
-        category = await api.wait_for(MEMBER, has("liên quan đến việc gì"))
+        category = await api.wait_for(MEMBER, has("Vụ việc thuộc loại nào"))
+        assert "Hủy báo cáo" in str(category.reply_markup)
         api.user_presses(MEMBER, category.message_id, button(category, "Gây rối"))
         await api.wait_for(MEMBER, has("xảy ra ở đâu (thôn"))
         api.user_sends(MEMBER, "Sân bóng thôn Đồng Lạc")
@@ -42,18 +44,28 @@ async def test_team_member_reports_under_their_name_and_gets_a_reply(app, databa
         api.user_sends(MEMBER, "25:99")
         await api.wait_for(MEMBER, has("Chưa đọc được thời gian"))
         api.user_sends(MEMBER, "00:00")    # never in the future, whatever the hour
-        await api.wait_for(MEMBER, has("mô tả sự việc"))
+        ask_text = await api.wait_for(MEMBER, has("Mô tả vụ việc"))
+        assert "Không ghi tên" not in ask_text.text     # a member reports under their name
         api.user_sends(MEMBER, "Hai nhóm thanh niên đánh nhau, một người bị thương nhẹ")
         media = await api.wait_for(MEMBER, has("gửi kèm ảnh"))
         api.user_presses(MEMBER, media.message_id, button(media, "Bỏ qua"))
-        confirm = await api.wait_for(MEMBER, has("Báo cáo của Nguyễn Thị Hoa"))
+        confirm = await api.wait_for(
+            MEMBER, has("Báo cáo của Nguyễn Thị Hoa (Tổ an ninh thôn Đồng Lạc)"))
+        today = datetime.now(VIETNAM).strftime("%d/%m/%Y")
+        assert f"Thời gian xảy ra: 00:00 ngày {today}" in confirm.text
+        assert "ẩn danh" not in confirm.text and "Liên lạc" not in confirm.text
+        assert "Kiểm tra lại báo cáo" in confirm.text
         sent = api.mark()   # the card may reach the officer before the member's receipt
-        api.user_presses(MEMBER, confirm.message_id, button(confirm, "Gửi tin báo"))
+        api.user_presses(MEMBER, confirm.message_id, button(confirm, "Gửi báo cáo"))
         await api.wait_for(MEMBER, has("Đã gửi báo cáo"))
 
         card = await api.wait_for(OFFICER, has("Báo cáo của Tổ an ninh tự quản"), since=sent)
         assert "Nguyễn Thị Hoa (Tổ an ninh thôn Đồng Lạc)" in card.text
         assert "Sân bóng thôn Đồng Lạc" in card.text
+        assert f"Xảy ra lúc 00:00 ngày {today} · báo cáo lúc" in card.text
+        async with app.engine.connect() as conn:
+            happened = await conn.scalar(select(TipRow.happened_at))
+        assert happened.astimezone(VIETNAM).strftime("%H:%M %d/%m/%Y") == f"00:00 {today}"
         api.user_presses(OFFICER, card.message_id, button(card, "Hỏi người báo"))
         await api.wait_for(OFFICER, has("Nhập câu hỏi"))
         mark = api.mark()
