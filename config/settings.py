@@ -58,6 +58,7 @@ class Settings(BaseSettings):
     # Monthly digest on the 1st at 07:00 (Vietnam): "off", "command" (every command member on
     # Telegram) or "telegram:CHAT_ID[,telegram:CHAT_ID...]" (e.g. the command's group).
     report_digest: str = "off"
+    files_dir: Path = Path("data/files")     # where `python -m bot chat` saves report files
 
     @field_validator("report_digest")
     @classmethod

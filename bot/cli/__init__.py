@@ -103,6 +103,6 @@ async def _run_command(app, args: argparse.Namespace) -> None:
         await prepare_database(app)
         if args.command == "chat":
             from bot.console.chat import chat
-            await chat(app.turns, args.user)
+            await chat(app.turns, args.user, files_dir=app.settings.files_dir)
         else:
             await COMMAND_GROUPS[args.command].handle(app, args)

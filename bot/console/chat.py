@@ -1,13 +1,17 @@
-"""`python -m bot chat`: talk to the bot in the terminal; buttons become numbered options."""
+"""`python -m bot chat`: talk to the bot in the terminal; buttons become numbered options, and a
+file the bot makes (a report) is saved in BOT_FILES_DIR, its path printed."""
 from __future__ import annotations
 
 import asyncio
 import sys
+from dataclasses import replace
+from pathlib import Path
 from typing import TextIO
 
 from bot.turns import Turns, typed
 from handlers.choices import Choices, offered, picked
-from handlers.messages import Inbound, Kind, Message, Reply
+from handlers.i18n import Catalog
+from handlers.messages import Document, Inbound, Kind, Message, Reply
 
 CHANNEL = "console"
 QUIT = {"/thoat", "/quit", "/exit"}
@@ -44,8 +48,33 @@ def _render_message(message: Message, menu_title: str) -> str:
     return "\n".join(lines)
 
 
+def save_files(reply: Reply, folder: Path, catalog: Catalog) -> Reply:
+    """Write each message's file into `folder` (never over an earlier one) and say where."""
+    messages = []
+    for message in reply.messages:
+        if message.document is not None:
+            path = _save(message.document, folder)
+            saved = catalog.t(None, "console.file_saved", path=str(path))
+            message = replace(message, document=None,
+                              text="\n".join(p for p in (message.text, saved) if p))
+        messages.append(message)
+    return replace(reply, messages=messages)
+
+
+def _save(document: Document, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    name = Path(document.filename).name or "file"      # a name, never a path from elsewhere
+    stem, suffix = Path(name).stem, Path(name).suffix
+    path, n = folder / name, 1
+    while path.exists():
+        n += 1
+        path = folder / f"{stem}-{n}{suffix}"
+    path.write_bytes(document.data)
+    return path.resolve()
+
+
 async def chat(turns: Turns, user_id: str, stdin: TextIO = sys.stdin,
-               stdout: TextIO = sys.stdout) -> None:
+               stdout: TextIO = sys.stdout, files_dir: Path = Path("data/files")) -> None:
     """Read a line, hand it to the turn pipeline, print the reply, until /thoat or EOF."""
     catalog = turns.catalog
     menu_title = catalog.t(None, "console.menu")
@@ -59,7 +88,8 @@ async def chat(turns: Turns, user_id: str, stdin: TextIO = sys.stdin,
             return
         if not line.strip():
             continue
-        reply = await turns.answer(to_inbound(line, user_id, shown))
+        reply = save_files(await turns.answer(to_inbound(line, user_id, shown)), files_dir,
+                           catalog)
         if reply.messages:       # a notice alone leaves the last message's choices in place
             shown = offered(reply.messages)
         print(f"\n{render(reply, menu_title)}\n> ", end="", file=stdout, flush=True)

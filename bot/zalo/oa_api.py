@@ -12,6 +12,10 @@ log = logging.getLogger(__name__)
 CS_PATH = "/v3.0/oa/message/cs"
 UPLOAD_IMAGE_PATH = "/v2.0/oa/upload/image"
 MAX_IMAGE_BYTES = 1024 * 1024        # the OA refuses larger uploads
+UPLOAD_FILE_PATH = "/v2.0/oa/upload/file"
+MAX_FILE_BYTES = 5 * 1024 * 1024     # PDF, DOC, DOCX only
+FILE_TYPES = {".pdf": "application/pdf", ".doc": "application/msword",
+              ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 TIMEOUT = aiohttp.ClientTimeout(total=20)
 
 
@@ -36,6 +40,24 @@ class OAClient:
             return data
         data = await self.call(UPLOAD_IMAGE_PATH, form=form)
         return str(data.get("attachment_id") or "")
+
+    async def upload_file(self, content: bytes, filename: str) -> str:
+        """Upload a PDF, DOC or DOCX (at most 5 MB); returns the token a file message carries."""
+        content_type = FILE_TYPES.get(filename[filename.rfind("."):].lower())
+        if content_type is None or len(content) > MAX_FILE_BYTES:
+            raise ValueError("the OA takes PDF, DOC or DOCX files of at most 5 MB")
+
+        def form() -> aiohttp.FormData:
+            data = aiohttp.FormData()
+            data.add_field("file", content, filename=filename, content_type=content_type)
+            return data
+        data = await self.call(UPLOAD_FILE_PATH, form=form)
+        return str(data.get("token") or "")
+
+    async def send_file(self, user_id: str, token: str) -> str:
+        """A file message (no text: Zalo shows the file's name)."""
+        return await self.send(user_id, {"attachment": {"type": "file",
+                                                        "payload": {"token": token}}})
 
     async def call(self, path: str, *, json: dict | None = None, form=None) -> dict:
         """POST and return `data`; a rejected access token is refreshed and tried once more."""

@@ -9,11 +9,11 @@ from bot.zalo.conversation import ZaloTurns, answer, take_in, translator
 from bot.zalo.errors import ZaloApiError, ZaloUnavailable
 from bot.zalo.oa_api import OAClient
 from bot.zalo.oa_events import CHANNEL, OAEvent, parse_event
-from bot.zalo.render import oa_messages
+from bot.zalo.render import Translate, oa_messages
 from bot.zalo.serial import SerialWork
 from bot.zalo.window import InteractionWindow
 from handlers.domain import EventKind
-from handlers.messages import Reply
+from handlers.messages import Document, Reply
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +53,8 @@ class OAChannel:
         shown = []
         try:
             for message in reply.messages:
+                if message.document is not None:      # a report: the file, then its caption
+                    await self._send_file(user_id, message.document, t)
                 for payload in oa_messages(message, t):
                     await self._client.send(user_id, payload)
                 shown.append(message)
@@ -64,6 +66,15 @@ class OAChannel:
         finally:
             await offers.remember(self._kit, CHANNEL, user_id, shown)
         return True
+
+    async def _send_file(self, user_id: str, document: Document, t: Translate) -> None:
+        try:
+            token = await self._client.upload_file(document.data, document.filename)
+        except ValueError:        # not a kind or size the OA takes: say so, never fail the turn
+            await self._client.send(user_id, {"text": t("zalo.file_refused",
+                                                        name=document.filename)})
+            return
+        await self._client.send_file(user_id, token)
 
     async def _record_receipt(self, kind: str, msg_ids: tuple[str, ...], at: datetime) -> None:
         """Stamp our bulletin messages; a first read is a ledger event (Telegram has none)."""

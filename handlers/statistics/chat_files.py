@@ -1,7 +1,9 @@
 """After a /thongke summary: the same report as a Word document, a spreadsheet or a PDF, in chat.
 
-Telegram takes files; on the other channels (console, Zalo) the answer says how to get the
-file from the command line instead, so nobody waits for a file that cannot come."""
+Telegram takes every file, a Zalo OA Word and PDF files (its upload takes no spreadsheet), and
+the console saves them on the officer's machine; the Zalo Bot Platform takes no files. A format
+the channel cannot deliver gets the command that makes the file instead, so nobody waits for a
+file that cannot come."""
 from __future__ import annotations
 
 from datetime import date
@@ -15,7 +17,8 @@ from handlers.ports import ReportFile
 from handlers.statistics.tree import UnknownUnit
 
 FORMATS = ("docx", "xlsx", "pdf")
-FILE_CHANNELS = frozenset({"telegram"})      # channels whose adapter sends documents
+# What each channel's adapter delivers as a file (Message.document).
+CHANNEL_FORMATS = {"telegram": FORMATS, "console": FORMATS, "zalo_oa": ("docx", "pdf")}
 
 
 def remember(turn: Turn, slug: str | None, period: Period) -> None:
@@ -52,7 +55,7 @@ class FilesScreen:
             await leave(turn, "stats.refused_unit")
             return
         period = _period(data)
-        if turn.inbound.channel not in FILE_CHANNELS:
+        if key not in CHANNEL_FORMATS.get(turn.inbound.channel, ()):
             turn.say(turn.t("stats.files.not_here", command=_command(key, data)))
             return
         try:

@@ -3,6 +3,9 @@ lines and the card's actions (take, ask, note, move, judge, close) are numbered 
 typed number selects, as every screen's options are."""
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from sqlalchemy import select
 
 from handlers.domain import Member, Role
@@ -65,3 +68,19 @@ async def test_an_officer_handles_tips_by_typing_numbers(app, database_url, monk
     assert thread == ["to_tipster", "note"]
     async with app.uow() as uow:
         assert (await uow.units.by_id(moved.unit_id)).slug == "an-duong"
+
+
+async def test_an_officer_at_the_console_gets_the_report_files_saved(app, database_url,
+                                                                     monkeypatch, tmp_path):
+    import docx
+
+    monkeypatch.setenv("BOT_FILES_DIR", str(tmp_path / "files"))
+    await console_officer(app)
+    out = await chat(database_url, ["/thongke", "1", "1", "2", "1"], OFFICER)
+    saved = re.findall(r"📁 Đã lưu tệp: (\S+)", out)
+    assert len(saved) == 3 and "Kênh này chưa gửi được tệp" not in out
+    word, sheet, again = (Path(p) for p in saved)
+    assert word.suffix == ".docx" and sheet.suffix == ".xlsx" and again != word   # no overwrite
+    assert word.parent == tmp_path / "files"
+    assert docx.Document(str(word)).paragraphs[0].text == "BÁO CÁO"
+    assert sheet.read_bytes()[:2] == b"PK"

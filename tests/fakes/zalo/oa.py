@@ -17,6 +17,8 @@ from aiohttp import web
 
 from tests.fakes.zalo.common import Call, FakeServer, MinuteLimiter, Sent
 
+FILE_TYPES = {"application/pdf": ".pdf", "application/msword": ".doc",
+              "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx"}
 BUTTON_TYPES = {"oa.query.show", "oa.query.hide", "oa.open.url", "oa.open.phone",
                 "oa.open.sms"}
 ERRORS = {-32: "Rate limit exceeded", -201: "Parameter is invalid", -211: "Out of quota",
@@ -50,6 +52,7 @@ class FakeZaloOA(FakeServer):
         self.spent_refresh_tokens: set[str] = set()
         self.users: dict[str, ZaloUser] = {}
         self.attachments: set[str] = set()
+        self.files: dict[str, tuple[str, bytes]] = {}    # upload token -> (file name, bytes)
         self.webhook_url = ""
         self.deliveries: list[tuple[int, dict]] = []
         self.clock_offset = 0.0                          # seconds added to "now" for events
@@ -58,6 +61,7 @@ class FakeZaloOA(FakeServer):
     def routes(self, app: web.Application) -> None:
         app.router.add_post("/v3.0/oa/message/cs", self._cs)
         app.router.add_post("/v2.0/oa/upload/image", self._upload)
+        app.router.add_post("/v2.0/oa/upload/file", self._upload_file)
         app.router.add_post("/v4/oa/access_token", self._oauth)
 
     def issue_tokens(self) -> tuple[str, str]:
@@ -123,6 +127,11 @@ class FakeZaloOA(FakeServer):
 
     def _validate_attachment(self, attachment: object, text: object) -> None:
         payload = attachment.get("payload") if isinstance(attachment, dict) else None
+        if attachment.get("type") == "file":      # an uploaded file's token, and no text
+            if text is not None or not isinstance(payload, dict) or \
+                    payload.get("token") not in self.files:
+                raise Refused(-201)
+            return
         if attachment.get("type") != "template" or not isinstance(payload, dict):
             raise Refused(-201)
         if payload.get("template_type") == "media":
@@ -168,6 +177,30 @@ class FakeZaloOA(FakeServer):
         attachment_id = hashlib.sha1(content).hexdigest()
         self.attachments.add(attachment_id)
         return self._answer("upload", {"bytes": len(content)}, {"attachment_id": attachment_id})
+
+    async def _upload_file(self, request: web.Request) -> web.Response:
+        """PDF, DOC or DOCX of at most 5 MB, as the OA's file upload takes."""
+        try:
+            self._authorised(request)
+            form = await request.post()
+            upload = form.get("file")
+            if upload is None or not hasattr(upload, "file"):
+                raise Refused(-201)
+            content = upload.file.read()
+            if len(content) > 5 * 1024 * 1024 or upload.content_type not in FILE_TYPES or \
+                    not upload.filename.lower().endswith(FILE_TYPES[upload.content_type]):
+                raise Refused(-201)
+        except Refused as refused:
+            return self._answer("upload_file", {}, code=refused.code)
+        token = secrets.token_urlsafe(24)
+        self.files[token] = (upload.filename, content)
+        return self._answer("upload_file", {"bytes": len(content)}, {"token": token})
+
+    def files_sent_to(self, user_id: str) -> list[tuple[str, bytes]]:
+        """The (name, bytes) of every file message the OA sent to this user, in order."""
+        return [self.files[m.raw["attachment"]["payload"]["token"]]
+                for m in self.sent if m.user_id == user_id
+                and (m.raw.get("attachment") or {}).get("type") == "file"]
 
     async def _oauth(self, request: web.Request) -> web.Response:
         form = dict(await request.post())
