@@ -21,7 +21,7 @@ from handlers.statistics.period import Period
 from handlers.statistics.tree import (UNASSIGNED, Scope, Succession, UnitInfo, build_scope,
                                       rollup, successors)
 from storage.models import LedgerRow as L
-from storage.models import MemberRow, SubscriberRow, TeamRow, UnitRow
+from storage.models import MemberRow, RosterMemberRow, SubscriberRow, TeamRow, UnitRow
 from storage.statistics_rollup import period_facts, restore, sums, watermark
 from storage.statistics_tables import ActivityRow, SuccessionRow
 from storage.statistics_tips import TipFigures, add_counts, add_months, categories
@@ -123,20 +123,30 @@ class SqlStatistics:
             raw.setdefault(unit_id, Counts()).subscribers_end += max(n, 0)
 
     async def _teams(self, scope: Scope, raw: dict) -> None:
-        """Teams and team members on the roster now (the roster keeps no history)."""
-        teams = await self._s.execute(
-            select(TeamRow.unit_id, func.count()).where(
-                TeamRow.active, self._in_scope(TeamRow.unit_id, scope)).group_by(TeamRow.unit_id))
-        for unit_id, n in teams:
-            raw.setdefault(unit_id, Counts()).teams += n
+        """Teams as they are now (neither the bot's members nor the roster keep history): the
+        bot counts active team members and the active teams they belong to; the roster
+        (handlers.roster) is what the units imported, whether or not its people use the bot."""
         unit = func.coalesce(MemberRow.unit_id, TeamRow.unit_id)
         members = await self._s.execute(
-            select(unit, func.count()).select_from(MemberRow).outerjoin(
-                TeamRow, TeamRow.id == MemberRow.team_id).where(
+            select(unit, func.count(), func.count(distinct(TeamRow.id))).select_from(
+                MemberRow).outerjoin(TeamRow, (TeamRow.id == MemberRow.team_id) & TeamRow.active
+                                     ).where(
                 MemberRow.role == Role.TEAM_MEMBER.value, MemberRow.active,
                 self._in_scope(unit, scope)).group_by(unit))
-        for unit_id, n in members:
-            raw.setdefault(unit_id, Counts()).team_members += n
+        for unit_id, n, teams in members:
+            counts = raw.setdefault(unit_id, Counts())
+            counts.team_members += n
+            counts.teams += teams
+        roster = await self._s.execute(
+            select(TeamRow.unit_id, func.count(distinct(TeamRow.id)),
+                   func.count(RosterMemberRow.id)).select_from(TeamRow).outerjoin(
+                RosterMemberRow, RosterMemberRow.team_id == TeamRow.id).where(
+                TeamRow.active, TeamRow.on_roster,
+                self._in_scope(TeamRow.unit_id, scope)).group_by(TeamRow.unit_id))
+        for unit_id, teams, people in roster:
+            counts = raw.setdefault(unit_id, Counts())
+            counts.roster_teams += teams
+            counts.roster_members += people
 
     async def _activities(self, scope: Scope, period: Period, raw: dict) -> None:
         a = ActivityRow

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from handlers.ports import StorageUnavailable
 from storage.broadcasts import SqlBroadcasts, SqlBroadcastStatus
+from storage.roster import SqlRoster
 from storage.people import SqlAudit, SqlInvites, SqlMembers, SqlTeams
 from storage.library import SqlBulletins, SqlTopics
 from storage.repositories import (SqlDialogues, SqlLedger, SqlProcessedUpdates, SqlSubscribers,
@@ -48,6 +49,7 @@ class SqlUnitOfWork:
         # people with a role
         self.members = SqlMembers(session)
         self.teams = SqlTeams(session)
+        self.roster = SqlRoster(session)
         self.invites = SqlInvites(session)
         self.audit = SqlAudit(session)
         # the tip line

@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 from pydantic import SecretStr, ValidationError
 
-from bot.cli import broadcasts, people, report, units
+from bot.cli import broadcasts, people, report, teams, units
 from config.settings import Settings, describe_error
 
 
@@ -25,12 +25,13 @@ COMMAND_GROUPS: dict[str, CommandGroup] = {
     "units": units,
     "invite": people,
     "member": people,
+    "teams": teams,
     "report": report,
     "activity": report,
     "broadcast": broadcasts,
 }
 # Commands that log only warnings (their output is for the person at the terminal).
-QUIET = ("chat", "units", "db", "invite", "member", "report", "activity", "broadcast")
+QUIET = ("chat", "units", "db", "invite", "member", "teams", "report", "activity", "broadcast")
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -184,16 +184,28 @@ class Sections:
                       self.t("col.share"), self.t("col.source")], rows, [6, 2, 2.5, 2, 3.5])
 
     def _teams(self) -> None:
+        """The roster the units imported (recorded) next to the teams in the bot (counted)."""
         c, n = self.c, self.l.n
         self.w.heading(self.t("teams"), 2)
-        if not (c.teams or c.team_members):
+        if not (c.teams or c.team_members or c.roster_teams):
             self.w.paragraph(self.t("teams_none"))
             return
-        text = self.t("teams_text", scope=self.place(), teams=n(c.teams),
-                      members=n(c.team_members))
+        parts = []
+        if c.roster_teams:
+            parts.append(self.t("teams_roster", scope=self.place(), teams=n(c.roster_teams),
+                                members=n(c.roster_members)))
+        if c.teams or c.team_members:
+            key = "teams_bot" if c.roster_teams else "teams_text"
+            parts.append(self.t(key, scope=self.place(), teams=n(c.teams),
+                                members=n(c.team_members)))
         if c.team_reports:
-            text += " " + self.t("team_reports", n=n(c.team_reports))
-        self.w.paragraph(text)
+            parts.append(self.t("team_reports", n=n(c.team_reports)))
+        self.w.paragraph(" ".join(parts))
+        if c.roster_teams:
+            self.w.table([self.t("col.item"), self.t("col.roster"), self.t("col.in_bot")],
+                         [[self.t("row.teams"), c.roster_teams, c.teams],
+                          [self.t("row.members"), c.roster_members, c.team_members]],
+                         [6, 5, 5])
 
     def _models(self) -> None:
         """III.6: models and mass self-management organisations, as recorded."""

@@ -11,7 +11,7 @@ from typing import Protocol
 from handlers.ports.broadcasts import BroadcastRepository, BroadcastView
 from handlers.ports.directory import BulletinRepository, TopicRepository, UnitRepository
 from handlers.ports.people import (Audit, AuditRecord, InviteRecord, InviteRepository,
-                                   MemberRepository, TeamRepository)
+                                   MemberRepository, RosterRepository, TeamRepository)
 from handlers.ports.residents import (DialogueRepository, Ledger, ProcessedUpdates,
                                       SubscriberRepository)
 from handlers.ports.statistics import (ActivityRepository, Chart, ReportFile,
@@ -60,6 +60,8 @@ class UnitOfWork(Protocol):
     def members(self) -> MemberRepository: ...
     @property
     def teams(self) -> TeamRepository: ...
+    @property
+    def roster(self) -> RosterRepository: ...
     @property
     def invites(self) -> InviteRepository: ...
     @property

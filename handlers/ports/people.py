@@ -25,6 +25,22 @@ class TeamRepository(Protocol):
     async def name(self, team_id: int) -> str | None: ...
 
 
+class RosterRepository(Protocol):
+    """The teams' real roster (handlers.roster), kept next to the members who use the bot."""
+
+    async def team(self, unit_id: int, name: str) -> tuple[int, bool]:
+        """The unit's team of that name (accents and case aside), put on the roster; True when
+        it was created."""
+        ...
+    async def replace_members(self, team_id: int,
+                              members: Sequence[Any]) -> tuple[int, int, int]:
+        """Make the team's roster these RosterMembers: (added, updated, removed)."""
+        ...
+    async def listing(self, unit_id: int | None = None) -> list[tuple[int, str, list[Any]]]:
+        """Teams on the roster (of one unit, or all): (unit id, team name, RosterMembers)."""
+        ...
+
+
 class InviteRecord(Protocol):
     """A stored invite (only a keyed hash of its code is kept)."""
 

@@ -22,7 +22,8 @@ def node_durations(node: int, found: dict[str, Percentiles]) -> Durations:
 
 def _shown(counts: Counts, bulletins: int) -> bool:
     """A unit whose whole subtree has nothing to report is left out of the per-unit table."""
-    standing = counts.subscribers_end or counts.teams or counts.team_members
+    standing = (counts.subscribers_end or counts.teams or counts.team_members
+                or counts.roster_teams or counts.roster_members)
     return bool(bulletins or standing or counts.has_activity)
 
 

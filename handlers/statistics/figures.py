@@ -55,8 +55,10 @@ class Counts:
     tips_escalated: int = 0
     tips_credited: int = 0
     team_reports: int = 0
-    teams: int = 0
+    teams: int = 0            # teams with a member in the bot, and those members (counted)
     team_members: int = 0
+    roster_teams: int = 0     # teams and people on the imported roster (recorded)
+    roster_members: int = 0
     activities: dict[str, ActivityTotals] = field(default_factory=dict)
 
     @property
@@ -89,7 +91,8 @@ class Counts:
     @property
     def has_activity(self) -> bool:
         """Anything happened in the period (standing figures such as teams do not count)."""
-        standing = {"subscribers_end", "teams", "team_members", "activities"}
+        standing = {"subscribers_end", "teams", "team_members", "roster_teams",
+                    "roster_members", "activities"}
         flows = any(getattr(self, f.name) for f in fields(self) if f.name not in standing)
         return flows or any(t.records for t in self.activities.values())
 

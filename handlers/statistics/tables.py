@@ -49,7 +49,8 @@ def summary_table(figures: Figures, labels: Labels) -> Table:
         ("first_action_p90", labels.duration(d.first_action_p90)),
         ("closure_median", labels.duration(d.closure_median)),
         ("closure_p90", labels.duration(d.closure_p90)),
-        ("team_reports", c.team_reports), ("teams", c.teams), ("team_members", c.team_members)]
+        ("team_reports", c.team_reports), ("teams", c.teams), ("team_members", c.team_members),
+        ("roster_teams", c.roster_teams), ("roster_members", c.roster_members)]
     rows = [[labels.t(f"stats.fig.{key}"), value] for key, value in values]
     return Table("summary", labels.t("stats.table.summary"),
                  _headers(labels, "figure value"), rows)

@@ -112,6 +112,7 @@ class MemoryData:
     bulletins: list[Bulletin] = field(default_factory=list)
     members: list[Member] = field(default_factory=list)
     teams: dict[int, tuple[int, str]] = field(default_factory=dict)   # id -> (unit id, name)
+    roster: dict[int, dict[str, Any]] = field(default_factory=dict)   # team id -> name -> member
     invites: list[Invite] = field(default_factory=list)
     audit: list[AuditEntry] = field(default_factory=list)
     tips: dict[int, StoredTip] = field(default_factory=dict)

@@ -338,6 +338,29 @@ class MemoryBroadcasts:
         return len(chats)
 
 
+class MemoryRoster:
+    def __init__(self, data: MemoryData) -> None:
+        self._d = data
+
+    async def team(self, unit_id: int, name: str) -> tuple[int, bool]:
+        known = len(self._d.teams)
+        team_id = await MemoryTeams(self._d).ensure(unit_id, name)
+        self._d.roster.setdefault(team_id, {})
+        return team_id, len(self._d.teams) > known
+
+    async def replace_members(self, team_id: int, members: Any) -> tuple[int, int, int]:
+        old, new = self._d.roster.get(team_id, {}), {m.name: m for m in members}
+        self._d.roster[team_id] = new
+        added = sum(1 for name in new if name not in old)
+        updated = sum(1 for name in new if name in old and old[name] != new[name])
+        return added, updated, sum(1 for name in old if name not in new)
+
+    async def listing(self, unit_id: int | None = None) -> list[tuple[int, str, list[Any]]]:
+        return [(self._d.teams[team][0], self._d.teams[team][1], list(members.values()))
+                for team, members in self._d.roster.items()
+                if unit_id is None or self._d.teams[team][0] == unit_id]
+
+
 class MemoryUnitOfWork:
     """One transaction over a MemoryDatabase: a copy of its data, written back by commit()."""
 
@@ -356,6 +379,7 @@ class MemoryUnitOfWork:
         self.units, self.topics = MemoryUnits(data), MemoryTopics(data)
         self.bulletins = MemoryBulletins(data)
         self.members, self.teams = MemoryMembers(data), MemoryTeams(data)
+        self.roster = MemoryRoster(data)
         self.invites, self.audit = MemoryInvites(data), MemoryAudit(data)
         self.tips, self.groups = MemoryTips(data), MemoryGroups(data)
         self.notifications, self.counters = MemoryNotifications(data), MemoryCounters(data)
