@@ -109,5 +109,5 @@ def thread_text(turn: Turn, thread: list[ThreadMessage], *, for_tipster: bool) -
         if for_tipster and item.direction == "note":
             continue
         lines.append(staff_t(turn, f"tip.thread.{item.direction}", time=local_time(item.at),
-                             text=item.text or "📎"))
+                             text=item.text or staff_t(turn, "tip.thread.files_only")))
     return "\n".join(lines)

@@ -144,7 +144,8 @@ class Followup:
         turn.uow.audit.record("tipster", "answered", "tip", str(tip.id))
         reply = Button(staff_t(turn, "tip.action.ask"), f"tip:ask:{tip.id}")
         await _tell_officers(turn, tip, Message(
-            text=staff_t(turn, "tip.officer.answer", label=tip.label, text=text or "📎"),
+            text=staff_t(turn, "tip.officer.answer", label=tip.label,
+                         text=text or staff_t(turn, "tip.thread.files_only")),
             buttons=((reply,),), attachments=as_attachments(files), protect=True))
         turn.say(turn.t("tip.answer_sent"))
         await turn.show()

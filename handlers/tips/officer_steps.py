@@ -61,7 +61,8 @@ class AskStep(TextStep):
             return
         if not await send_to_tipster(turn, self._secrets, tip, "tip.question_for_tipster",
                                      answerable=True, attachments=as_attachments(files),
-                                     label=tip.label, text=text or "📎"):
+                                     label=tip.label,
+                                     text=text or turn.t("tip.thread.files_only")):
             turn.say(turn.t("tip.officer.cannot_reach"))
             return
         assert turn.member is not None

@@ -26,10 +26,11 @@ class Snapshot:
     offered: frozenset[str]
 
 
-async def make_member(app, user_id: str, role: Role, unit: str | None = "cao-thuong") -> None:
+async def make_member(app, user_id: str, role: Role, unit: str | None = "cao-thuong",
+                      channel: str = "test") -> None:
     async with app.uow() as uow:
         unit_row = await uow.units.by_slug(unit) if unit else None
-        await uow.members.save(Member(channel="test", user_id=user_id, role=role,
+        await uow.members.save(Member(channel=channel, user_id=user_id, role=role,
                                       unit_id=unit_row.id if unit_row else None, name="Thử"))
         await uow.commit()
 
@@ -39,14 +40,14 @@ async def send(app, user_id: str, kind: Kind, **fields) -> Reply:
                                              **fields))
 
 
-async def state_of(app, user_id: str) -> DialogueState | None:
+async def state_of(app, user_id: str, channel: str = "test") -> DialogueState | None:
     async with app.uow() as uow:
-        return await uow.dialogues.get("test", user_id)
+        return await uow.dialogues.get(channel, user_id)
 
 
-async def restore(app, snapshot: Snapshot) -> None:
+async def restore(app, snapshot: Snapshot, channel: str = "test") -> None:
     async with app.uow() as uow:
-        await uow.dialogues.put("test", snapshot.user_id, snapshot.state)
+        await uow.dialogues.put(channel, snapshot.user_id, snapshot.state)
         await uow.commit()
 
 
@@ -59,27 +60,32 @@ def shape(snapshot: Snapshot) -> tuple:
     return snapshot.state.step, frozenset(p.rstrip("0123456789") for p in snapshot.offered)
 
 
-async def explore(app, user_id: str, commands: dict[str, int]) -> dict[str, Snapshot]:
+async def explore(app, user_id: str, commands: dict[str, int], channel: str = "test",
+                  heard: list[Reply] | None = None) -> dict[str, Snapshot]:
     """The first snapshot of every step reached from each command, depth first (a tip is sent
     before the walk turns back), with each command's own budget of turns.
 
-    The first time a step is reached it is also given each of PROBES, typed."""
+    The first time a step is reached it is also given each of PROBES, typed. Every reply is
+    added to `heard` when it is given."""
     seen: dict[str, Snapshot] = {}
     shapes: set[tuple] = set()
     for command, budget in commands.items():
-        start = Inbound("test", user_id, Kind.COMMAND, command=command, text=f"/{command}")
-        await _walk(app, [(None, start)], budget, seen, shapes)
+        start = Inbound(channel, user_id, Kind.COMMAND, command=command, text=f"/{command}")
+        await _walk(app, [(None, start)], budget, seen, shapes,
+                    heard if heard is not None else [])
     return seen
 
 
-async def _walk(app, frontier: list, budget: int, seen: dict, shapes: set) -> None:
+async def _walk(app, frontier: list, budget: int, seen: dict, shapes: set,
+                heard: list[Reply]) -> None:
     while frontier and budget > 0:
         origin, inbound = frontier.pop()
         budget -= 1
         if origin is not None:
-            await restore(app, origin)
+            await restore(app, origin, inbound.channel)
         reply = await app.dialogue.handle(inbound)
-        state = await state_of(app, inbound.user_id)
+        heard.append(reply)
+        state = await state_of(app, inbound.user_id, inbound.channel)
         snap = Snapshot(inbound.user_id, state, offered(reply)) if state else None
         if snap is None or shape(snap) in shapes:
             continue

@@ -85,7 +85,7 @@ def test_only_linked_photos_are_shown_again_the_rest_is_named():
         Attachment("voice", "https://voice.zadn.vn/a.aac"), Attachment("sticker", "x")))
     assert photo_links(message) == [PHOTO]
     noted = with_file_note(message, t)
-    assert noted.text.startswith("Tin báo #7K3M\n\n📎 Kèm theo 3 tệp (ảnh, ghi âm, tệp khác)")
+    assert noted.text.startswith("Tin báo #7K3M\n\n🗂 Kèm theo 3 tệp (ảnh, ghi âm, tệp khác)")
     assert with_file_note(Message(text="x", attachments=(Attachment("photo", PHOTO),)), t).text \
         == "x"
 

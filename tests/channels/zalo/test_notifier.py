@@ -68,7 +68,7 @@ async def test_oa_card_photo_by_link_other_files_named_text_split_choices_typeab
     image = sent[0].raw["attachment"]["payload"]
     assert image["elements"] == [{"media_type": "image", "url": PHOTO}] and len(sent) == 3
     assert all(1 <= len(m.text) <= 2000 for m in sent[1:]) and sent[-1].msg_id == ref
-    assert "📎 Kèm theo 2 tệp (ảnh, video)" in sent[-1].text and TELEGRAM_FILE not in sent[-1].text
+    assert "🗂 Kèm theo 2 tệp (ảnh, video)" in sent[-1].text and TELEGRAM_FILE not in sent[-1].text
     assert "7. Việc 7" in sent[-1].text and sent[-1].buttons == []
     typed = await resolve(app, Inbound(channel="zalo_oa", user_id=OFFICER, kind=Kind.TEXT,
                                        text="3"))
