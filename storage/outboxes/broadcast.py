@@ -34,7 +34,7 @@ class SqlOutbox:
     def __init__(self, engine: AsyncEngine) -> None:
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
         self._postgres = engine.dialect.name == "postgresql"
-        self._writer = OutcomeWriter(self._sessions)   # outcomes written in groups
+        self._writer = OutcomeWriter(engine)   # outcomes written in groups
 
     async def claim(self, channel: str, limit: int, now: datetime) -> list[OutboxItem]:
         running = select(BroadcastRow.id).where(

@@ -4,6 +4,11 @@ Outcomes that arrive at nearly the same moment (the sends in flight finish toget
 together; each caller still waits for the commit that holds its own row, so an outcome is durable
 before the drain moves on and the crash-safety promise is unchanged. On SQLite, the single writer,
 this keeps the write lock short and rare enough for residents' turns to get it quickly.
+
+The group is written with SQLAlchemy Core on one connection: the final states in one UPDATE (a
+CASE per column) that returns the rows it changed, their ledger rows in one INSERT, the retries
+in one executemany. The drain waits for this commit with a send slot held, so its length is
+part of every message's cost (broadcast_benchmark.py).
 """
 from __future__ import annotations
 
@@ -11,8 +16,8 @@ import asyncio
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from sqlalchemy import bindparam, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import bindparam, case, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from delivery.states import WITH_REASON, DeliveryState
 from handlers.domain import EventKind
@@ -20,14 +25,10 @@ from storage.broadcast_tables import BroadcastRow, OutboxRow
 from storage.models import LedgerRow
 
 _OUTBOX = OutboxRow.__table__
-_FINAL = (update(_OUTBOX).where(_OUTBOX.c.id == bindparam("b_id"), _OUTBOX.c.state == DeliveryState.SENDING)
-          .values(state=bindparam("b_state"), done_at=bindparam("b_at"),
-                  message_ref=func.coalesce(bindparam("b_ref"), _OUTBOX.c.message_ref),
-                  last_error=func.coalesce(bindparam("b_error"), _OUTBOX.c.last_error)))
+_LEDGER = LedgerRow.__table__
 _RETRY = (update(_OUTBOX).where(_OUTBOX.c.id == bindparam("b_id"), _OUTBOX.c.state == DeliveryState.SENDING)
           .values(state=DeliveryState.PENDING, attempts=_OUTBOX.c.attempts + 1, claimed_at=None,
                   not_before=bindparam("b_not_before"), last_error=bindparam("b_error")))
-
 
 
 @dataclass
@@ -44,8 +45,8 @@ class Outcome:
 
 
 class OutcomeWriter:
-    def __init__(self, sessions: async_sessionmaker) -> None:
-        self._sessions = sessions
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
         self._queue: list[Outcome] = []
         self._flusher: asyncio.Task | None = None
         self._topics: dict[int, str | None] = {}   # broadcast -> the topic its ledger rows carry
@@ -63,48 +64,67 @@ class OutcomeWriter:
         while self._queue:
             batch, self._queue = self._queue, []
             try:
-                async with self._sessions() as s, s.begin():
-                    await self._write(s, batch)
+                async with self._engine.begin() as conn:
+                    await self._write(conn, batch)
             except Exception as error:   # none of the batch was written: every caller knows
                 _settle(batch, error)
             else:
                 _settle(batch, None)
 
-    async def _write(self, s: AsyncSession, batch: list[Outcome]) -> None:
-        now = datetime.now(timezone.utc)
+    async def _write(self, conn: AsyncConnection, batch: list[Outcome]) -> None:
         retries = [o for o in batch if o.state is DeliveryState.PENDING]
-        finals = [o for o in batch if o.state is not DeliveryState.PENDING]
+        finals = _first_of_each([o for o in batch if o.state is not DeliveryState.PENDING])
         if retries:
-            await s.execute(_RETRY, [{"b_id": o.item_id, "b_not_before": o.not_before,
-                                      "b_error": o.error} for o in retries])
+            await conn.execute(_RETRY, [{"b_id": o.item_id, "b_not_before": o.not_before,
+                                         "b_error": o.error} for o in retries])
         if finals:
-            await self._write_finals(s, finals, now)
+            await self._write_finals(conn, finals, datetime.now(timezone.utc))
 
-    async def _write_finals(self, s: AsyncSession, finals: list[Outcome], now: datetime) -> None:
-        # Only rows still 'sending' are ours: one requeued after a lost lease is left alone.
-        rows = {r.id: r for r in await s.execute(select(
-            OutboxRow.id, OutboxRow.broadcast_id, OutboxRow.channel, OutboxRow.unit_id).where(
-            OutboxRow.id.in_([o.item_id for o in finals]), OutboxRow.state == DeliveryState.SENDING))}
-        finals = [o for o in finals if o.item_id in rows]
-        if not finals:
+    async def _write_finals(self, conn: AsyncConnection, finals: dict[int, Outcome],
+                            now: datetime) -> None:
+        # Only rows still 'sending' are ours: one requeued after a lost lease is left alone,
+        # and RETURNING says which those were.
+        changed = (await conn.execute(_finals_update(finals, now))).all()
+        if not changed:
             return
-        await s.execute(_FINAL, [{"b_id": o.item_id, "b_state": o.state, "b_at": now,
-                                  "b_ref": o.message_ref, "b_error": o.error} for o in finals])
         ledger = []
-        for o in finals:
-            row = rows[o.item_id]
+        for row in sorted(changed, key=lambda r: r.id):
+            o = finals[row.id]
             ledger.append(dict(at=now, kind=o.kind.value, channel=row.channel,
-                               unit_id=row.unit_id, topic=await self._topic(s, row.broadcast_id),
+                               unit_id=row.unit_id, topic=await self._topic(conn, row.broadcast_id),
                                ref=str(row.broadcast_id), count=1,
                                data={"reason": o.error} if o.state in WITH_REASON else None))
-        await s.execute(LedgerRow.__table__.insert(), ledger)
+        await conn.execute(_LEDGER.insert(), ledger)
 
-    async def _topic(self, s: AsyncSession, broadcast_id: int) -> str | None:
+    async def _topic(self, conn: AsyncConnection, broadcast_id: int) -> str | None:
         if broadcast_id not in self._topics:
-            topics = await s.scalar(select(BroadcastRow.topics).where(
+            topics = await conn.scalar(select(BroadcastRow.topics).where(
                 BroadcastRow.id == broadcast_id))
             self._topics[broadcast_id] = topics[0] if topics else None
         return self._topics[broadcast_id]
+
+
+def _first_of_each(finals: list[Outcome]) -> dict[int, Outcome]:
+    """One final outcome per row (a row is final once: a second one would find it not 'sending')."""
+    by_id: dict[int, Outcome] = {}
+    for o in finals:
+        by_id.setdefault(o.item_id, o)
+    return by_id
+
+
+def _finals_update(finals: dict[int, Outcome], now: datetime):
+    """One UPDATE of every row of ``finals`` still 'sending', returning what the ledger needs."""
+    c = _OUTBOX.c
+    values: dict = {"state": case({i: o.state.value for i, o in finals.items()}, value=c.id),
+                    "done_at": now}
+    refs = {i: o.message_ref for i, o in finals.items() if o.message_ref is not None}
+    if refs:
+        values["message_ref"] = case(refs, value=c.id, else_=c.message_ref)
+    errors = {i: o.error for i, o in finals.items() if o.error is not None}
+    if errors:
+        values["last_error"] = case(errors, value=c.id, else_=c.last_error)
+    return (update(_OUTBOX).where(c.id.in_(list(finals)), c.state == DeliveryState.SENDING)
+            .values(**values).returning(c.id, c.broadcast_id, c.channel, c.unit_id))
 
 
 def _settle(batch: list[Outcome], error: Exception | None) -> None:

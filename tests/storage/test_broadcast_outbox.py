@@ -192,3 +192,39 @@ async def test_one_lease_holder_at_a_time_and_takeover_after_expiry(app):
     await other.release()
     assert await holder.acquire()
     assert await holder.holder_now() == holder.holder
+
+
+async def test_outcomes_finishing_together_keep_every_state_transition(app):
+    """Sends that finish at the same moment are written in one group: each row still gets its
+    own state, reference, reason and ledger row, and a row no longer 'sending' is left alone."""
+    for n in range(1, 8):
+        await resident(app, n)
+    bid = await broadcast(app)
+    await start_and_fan_out(app, bid)
+    outbox = SqlOutbox(app.engine)
+    items = await outbox.claim("telegram", 10, now())
+    sent, blocked, failed, unreached, retried, sent_too, stale = (i.id for i in items)
+    await outbox.release([stale])                             # e.g. a lease lost meanwhile
+    later = now() + timedelta(hours=1)
+    await asyncio.gather(
+        outbox.mark_sent(sent, "1:55"), outbox.mark_blocked(blocked),
+        outbox.mark_failed(failed, "Bad Request: nonsense"),
+        outbox.mark_unreached(unreached, "outside the window"),
+        outbox.retry_later(retried, later, "flood_wait"), outbox.mark_sent(sent_too, "2:56"),
+        outbox.mark_sent(stale, "never"), outbox.mark_sent(sent, "twice"))
+    rows = {r.id: r for r in await outbox_rows(app, bid)}
+    assert [(rows[i].state, rows[i].message_ref, rows[i].last_error) for i in
+            (sent, blocked, failed, unreached, sent_too, stale)] == [
+        ("sent", "1:55", None), ("blocked", None, None), ("failed", None, "Bad Request: nonsense"),
+        ("unreached", None, "outside the window"), ("sent", "2:56", None), ("pending", None, None)]
+    assert all(rows[i].done_at is not None for i in (sent, blocked, failed, unreached, sent_too))
+    retry = rows[retried]
+    assert (retry.state, retry.attempts, retry.last_error) == ("pending", 1, "flood_wait")
+    assert retry.claimed_at is None and retry.not_before.replace(tzinfo=timezone.utc) == later
+    ledger = await ledger_of(app, "delivered", "delivery_blocked", "delivery_failed",
+                             "delivery_out_of_reach")
+    assert sorted((e.kind, e.data) for e in ledger) == [
+        ("delivered", None), ("delivered", None), ("delivery_blocked", None),
+        ("delivery_failed", {"reason": "Bad Request: nonsense"}),
+        ("delivery_out_of_reach", {"reason": "outside the window"})]
+    assert {(e.ref, e.topic, e.channel) for e in ledger} == {(str(bid), "fraud", "telegram")}
