@@ -43,6 +43,12 @@ class App:
     async def close(self) -> None:
         await self.engine.dispose()
 
+    async def kept_file(self, ref: str) -> tuple[bytes, str] | None:
+        """A file the bot keeps for a tip ("kept:12"), for an adapter to upload."""
+        async with self.uow() as uow:
+            found = await uow.kept_files.get(ref)
+        return (found.data, found.filename) if found is not None else None
+
 
 def build_app(settings: Settings) -> App:
     """Wire everything once; nothing is created at import time."""

@@ -29,7 +29,8 @@ async def run(app: App, stop: asyncio.Event | None = None) -> None:
         application = build_application(settings.telegram_token.get_secret_value(),
                                         settings.telegram_api_url, app.turns, app.presence,
                                         webhook=webhook,
-                                        account_rate=settings.telegram_account_rate)
+                                        account_rate=settings.telegram_account_rate,
+                                        kept=app.kept_file)
         if webhook:
             add_telegram_webhook(web_app, application, app.turns,
                                  settings.telegram_webhook_secret.get_secret_value())
@@ -108,7 +109,8 @@ def _telegram_notifications(app: App, application, stop: asyncio.Event) -> async
 
     def sender(outbox):
         return TelegramNotificationSender(application.bot, outbox, app.sealer,
-                                          app.catalog.t(None, "tip.card.attachment_unsent"))
+                                          app.catalog.t(None, "tip.card.attachment_unsent"),
+                                          kept=app.kept_file)
     return start_notification_drain(app, "telegram", sender, stop)
 
 

@@ -137,6 +137,13 @@ class Settings(BaseSettings):
     zalo_free_window_hours: float = Field(default=48.0, gt=0)    # free consultation messages
     zalo_reply_window_hours: float = Field(default=168.0, gt=0)  # billed after free, then refused
     zalo_signature_max_age: int = Field(default=300, ge=10, le=3600)  # seconds, webhook replays
+    # Tipsters' photos and files arrive as CDN links that expire: the bot downloads them from
+    # these hosts (and their subdomains) only; empty keeps links without downloading.
+    zalo_media_hosts: str = "zadn.vn,zdn.vn,zalo.me,zaloapp.com"
+
+    @property
+    def zalo_media_host_set(self) -> frozenset[str]:
+        return frozenset(h.strip().lower() for h in self.zalo_media_hosts.split(",") if h.strip())
 
     @field_validator("zalo_oa_api_url", "zalo_oauth_url", "zalo_bot_api_url")
     @classmethod

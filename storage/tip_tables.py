@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import (JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import (JSON, Boolean, Float, ForeignKey, Index, Integer, LargeBinary, String,
+                        Text, UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from delivery.states import DeliveryState
@@ -114,3 +114,19 @@ class RateCounterRow(Base):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     window_start: Mapped[datetime] = mapped_column(UtcDateTime(), primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class KeptFileRow(Base):
+    """A tipster's file the bot downloaded because its channel keeps only a link that expires
+    (a Zalo CDN link): images without their metadata. Claimed by the tip that carries it
+    (attachment ref "kept:<id>"), erased with the tip's contents; one never claimed (a draft
+    abandoned) is erased after two days."""
+
+    __tablename__ = "kept_files"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    tip_id: Mapped[int | None] = mapped_column(ForeignKey("tips.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    mime: Mapped[str] = mapped_column(String(100), default="")
+    filename: Mapped[str] = mapped_column(String(100), default="")
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)

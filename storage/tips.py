@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from delivery.states import DeliveryState
 from handlers.messages import Outgoing
 from handlers.tips.domain import Outcome, ThreadMessage, Tip, TipKind, TipStatus
+from storage.kept_files import SqlKeptFiles
 from storage.message_codec import encode_message
 from storage.models import AuditRow
 from storage.tip_tables import (NotificationRow, RateCounterRow, TipLinkRow, TipMessageRow,
@@ -35,6 +36,8 @@ class SqlTips:
                      happened_at=tip.happened_at)
         self._s.add(row)
         await self._s.flush()
+        await SqlKeptFiles(self._s).claim(row.id, [str(a.get("ref", "")) for a in
+                                                   tip.attachments if isinstance(a, dict)])
         return _tip(row)
 
     async def by_id(self, tip_id: int) -> Tip | None:
@@ -140,6 +143,7 @@ class SqlTips:
         await self._s.execute(delete(NotificationRow).where(or_(
             NotificationRow.about_tip_id.in_(ids), NotificationRow.tip_id.in_(ids))))
         await self._forget_audit_text(ids)
+        await SqlKeptFiles(self._s).erase_for(ids)
         result = await self._s.execute(update(TipRow).where(
             TipRow.closed_at <= closed_before, TipRow.erased_at.is_(None)).values(
             text="", contact="", place="", attachments=[], latitude=None, longitude=None,
@@ -169,6 +173,8 @@ class SqlTips:
             erase_after=at))
 
     async def erase_due_links(self, now: datetime) -> int:
+        """Tipster links past their date; and files kept for a draft that was never sent."""
+        await SqlKeptFiles(self._s).erase_unclaimed(now)
         result = await self._s.execute(delete(TipLinkRow).where(TipLinkRow.erase_after <= now))
         return result.rowcount or 0
 

@@ -10,6 +10,7 @@ from handlers.ports import StorageUnavailable
 from storage.broadcasts import SqlBroadcasts, SqlBroadcastStatus
 from storage.roster import SqlRoster
 from storage.people import SqlAudit, SqlInvites, SqlMembers, SqlTeams
+from storage.kept_files import SqlKeptFiles
 from storage.library import SqlBulletins, SqlTopics
 from storage.repositories import (SqlDialogues, SqlLedger, SqlProcessedUpdates, SqlSubscribers,
                                   SqlUnits)
@@ -57,6 +58,7 @@ class SqlUnitOfWork:
         self.groups = SqlGroups(session)
         self.notifications = SqlNotificationQueue(session)
         self.counters = SqlRateCounters(session)
+        self.kept_files = SqlKeptFiles(session)
         # broadcasts and statistics
         self.broadcasts = SqlBroadcasts(session)
         self.broadcast_status = SqlBroadcastStatus(session)

@@ -14,7 +14,7 @@ from telegram.ext import (Application, ApplicationBuilder, ApplicationHandlerSto
 from bot.telegram.commands import after_reply
 from bot.telegram.concurrency import PerChatUpdates
 from bot.telegram.documents import send_with_document
-from bot.telegram.media import TEXT_LIMIT, send_message
+from bot.telegram.media import TEXT_LIMIT, KeptFiles, send_message
 from bot.telegram.pacer import pacer_for
 from bot.telegram.request import AiohttpRequest
 from bot.telegram.translate import CHANNEL, markup, to_inbound
@@ -28,7 +28,8 @@ log = logging.getLogger(__name__)
 
 
 def build_application(token: str, api_url: str, turns: Turns, presence: Presence, *,
-                      webhook: bool, account_rate: float = 30.0) -> Application:
+                      webhook: bool, account_rate: float = 30.0,
+                      kept: KeptFiles | None = None) -> Application:
     """A python-telegram-bot Application pointed at `api_url` (BOT_TELEGRAM_API_URL); every
     request passes the account's pacer (`account_rate`: BOT_TELEGRAM_ACCOUNT_RATE)."""
     builder = (ApplicationBuilder().token(token)
@@ -40,7 +41,7 @@ def build_application(token: str, api_url: str, turns: Turns, presence: Presence
     if webhook:
         builder = builder.updater(None)
     application = builder.build()
-    adapter = TelegramAdapter(turns, presence)
+    adapter = TelegramAdapter(turns, presence, kept)
     if not webhook:
         # The webhook route de-duplicates before queueing; in polling mode an update handled
         # just before a crash comes again after the restart, so check here.
@@ -62,8 +63,8 @@ def _post_init(catalog: Catalog):
 class TelegramAdapter:
     """Translates updates, hands them to the turn pipeline, renders the reply."""
 
-    def __init__(self, turns: Turns, presence: Presence) -> None:
-        self._turns, self._presence = turns, presence
+    def __init__(self, turns: Turns, presence: Presence, kept: KeptFiles | None = None) -> None:
+        self._turns, self._presence, self._kept = turns, presence, kept
 
     def handlers(self) -> list:
         # Order matters: block notices first, then every private message or button press;
@@ -109,9 +110,12 @@ class TelegramAdapter:
         chat_id = update.effective_chat.id
         try:
             for message in messages:
-                send = send_with_document if message.document \
-                    else send_with_image if message.image else send_message
-                await send(context.bot, chat_id, message)
+                if message.document:
+                    await send_with_document(context.bot, chat_id, message)
+                elif message.image:
+                    await send_with_image(context.bot, chat_id, message)
+                else:
+                    await send_message(context.bot, chat_id, message, kept=self._kept)
             await after_reply(context.bot, chat_id, reply, self._turns.catalog)
         except Forbidden:
             if not inbound.in_group:

@@ -13,6 +13,7 @@ from bot.zalo.errors import ZaloApiError, ZaloUnavailable
 from bot.zalo.oa_events import file_link
 from bot.zalo.render import bot_texts
 from bot.zalo.serial import SerialWork
+from bot.zalo.media import MediaKeeper
 from handlers.messages import Attachment, Inbound, Kind, Reply
 
 log = logging.getLogger(__name__)
@@ -57,8 +58,9 @@ def attachments(kind: str, message: dict) -> tuple[Attachment, ...]:
 class BotChannel:
     """Translates updates, hands them to the turn pipeline, renders replies."""
 
-    def __init__(self, kit: ZaloTurns, client: BotApiClient) -> None:
-        self._kit, self._client = kit, client
+    def __init__(self, kit: ZaloTurns, client: BotApiClient,
+                 media: MediaKeeper | None = None) -> None:
+        self._kit, self._client, self._media = kit, client, media
         self.work = SerialWork()
 
     def accept(self, update: dict) -> bool:
@@ -78,6 +80,8 @@ class BotChannel:
             return
         await self._typing(inbound.user_id)
         inbound = await offers.resolve(self._kit, inbound)      # a typed choice is a press
+        if self._media is not None:
+            inbound = await self._media.keep(inbound)           # links that expire: kept
         await self.render(inbound.user_id, await answer(self._kit, inbound))
 
     async def render(self, chat_id: str, reply: Reply) -> bool:

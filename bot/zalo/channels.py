@@ -12,6 +12,7 @@ from bot.zalo.bot_api import BotApiClient
 from bot.zalo.bot_channel import BotChannel
 from bot.zalo.conversation import ZaloTurns
 from bot.zalo.errors import ZaloApiError, ZaloUnavailable
+from bot.zalo.media import MediaKeeper
 from bot.zalo.oa_api import OAClient
 from bot.zalo.oa_channel import OAChannel
 from bot.zalo.tokens import TokenKeeper
@@ -40,10 +41,11 @@ class ZaloChannels:
         self._stop = asyncio.Event()
         self.window = InteractionWindow.from_hours(settings.zalo_free_window_hours,
                                                    settings.zalo_reply_window_hours)
+        self.media = MediaKeeper(self.http, kit.uow, settings.zalo_media_host_set)
         if settings.zalo_oa_enabled:
             self.oa = self._build_oa()
         if settings.zalo_bot_enabled:
-            self.bot = BotChannel(kit, self.bot_client())
+            self.bot = BotChannel(kit, self.bot_client(), media=self.media)
 
     def _build_oa(self) -> OAChannel:
         s = self._settings
@@ -53,7 +55,7 @@ class ZaloChannels:
                                   oauth_url=s.zalo_oauth_url,
                                   access_token=_secret(s.zalo_oa_access_token),
                                   refresh_token=_secret(s.zalo_oa_refresh_token))
-        return OAChannel(self._kit, self.oa_client(), self.window)
+        return OAChannel(self._kit, self.oa_client(), self.window, media=self.media)
 
     def oa_client(self) -> OAClient:
         return OAClient(self.http, self._settings.zalo_oa_api_url, self.tokens)

@@ -7,6 +7,7 @@ from datetime import datetime
 from bot.zalo import offers
 from bot.zalo.conversation import ZaloTurns, answer, take_in, translator
 from bot.zalo.errors import ZaloApiError, ZaloUnavailable
+from bot.zalo.media import MediaKeeper
 from bot.zalo.oa_api import OAClient
 from bot.zalo.oa_events import CHANNEL, OAEvent, parse_event
 from bot.zalo.render import Translate, oa_messages
@@ -21,8 +22,9 @@ log = logging.getLogger(__name__)
 class OAChannel:
     """Translates OA events, hands them to the turn pipeline, renders replies."""
 
-    def __init__(self, kit: ZaloTurns, client: OAClient, window: InteractionWindow) -> None:
-        self._kit, self._client, self._window = kit, client, window
+    def __init__(self, kit: ZaloTurns, client: OAClient, window: InteractionWindow,
+                 media: MediaKeeper | None = None) -> None:
+        self._kit, self._client, self._window, self._media = kit, client, window, media
         self.work = SerialWork()
 
     def accept(self, body: dict) -> bool:
@@ -44,6 +46,8 @@ class OAChannel:
             await self._record_receipt(*event.receipt, at=event.at)
         elif event.inbound is not None:
             inbound = await offers.resolve(self._kit, event.inbound)   # a tap is a press
+            if self._media is not None:
+                inbound = await self._media.keep(inbound)       # links that expire: kept
             reply = await answer(self._kit, inbound)
             await self.render(event.user_id, reply)
 

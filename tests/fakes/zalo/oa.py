@@ -53,6 +53,8 @@ class FakeZaloOA(FakeServer):
         self.users: dict[str, ZaloUser] = {}
         self.attachments: set[str] = set()
         self.files: dict[str, tuple[str, bytes]] = {}    # upload token -> (file name, bytes)
+        self.cdn: dict[str, bytes] = {}                  # what Zalo's CDN serves, by name
+        self.cdn_fetches: list[str] = []
         self.webhook_url = ""
         self.deliveries: list[tuple[int, dict]] = []
         self.clock_offset = 0.0                          # seconds added to "now" for events
@@ -62,6 +64,7 @@ class FakeZaloOA(FakeServer):
         app.router.add_post("/v3.0/oa/message/cs", self._cs)
         app.router.add_post("/v2.0/oa/upload/image", self._upload)
         app.router.add_post("/v2.0/oa/upload/file", self._upload_file)
+        app.router.add_get("/cdn/{name}", self._cdn)
         app.router.add_post("/v4/oa/access_token", self._oauth)
 
     def issue_tokens(self) -> tuple[str, str]:
@@ -177,6 +180,17 @@ class FakeZaloOA(FakeServer):
         attachment_id = hashlib.sha1(content).hexdigest()
         self.attachments.add(attachment_id)
         return self._answer("upload", {"bytes": len(content)}, {"attachment_id": attachment_id})
+
+    async def _cdn(self, request: web.Request) -> web.Response:
+        """The CDN link a user's photo or file arrives as; gone (404) once it has expired."""
+        name = request.match_info["name"]
+        self.cdn_fetches.append(name)
+        if name not in self.cdn:
+            return web.Response(status=404)
+        return web.Response(body=self.cdn[name], content_type="image/jpeg")
+
+    def cdn_url(self, name: str) -> str:
+        return f"{self.url}/cdn/{name}"
 
     async def _upload_file(self, request: web.Request) -> web.Response:
         """PDF, DOC or DOCX of at most 5 MB, as the OA's file upload takes."""
