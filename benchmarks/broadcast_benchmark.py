@@ -66,7 +66,7 @@ async def add_residents(url: str, first: int, count: int) -> list[int]:
     from sqlalchemy import insert, select
 
     from storage.db import make_engine
-    from storage.models import SubscriberRow, SubscriberTopicRow, UnitRow
+    from storage.tables.core import SubscriberRow, SubscriberTopicRow, UnitRow
     engine, now = make_engine(url), datetime.now(timezone.utc)
     async with engine.begin() as conn:
         unit = await conn.scalar(select(UnitRow.id).where(UnitRow.slug == "cao-thuong"))
@@ -102,7 +102,7 @@ async def new_broadcast(url: str) -> int:
 async def outbox_states(url: str, broadcast_id: int) -> Counter:
     from sqlalchemy import func, select
 
-    from storage.broadcast_tables import OutboxRow
+    from storage.tables.broadcasts import OutboxRow
     from storage.db import make_engine
     engine = make_engine(url)
     async with engine.connect() as conn:
@@ -325,7 +325,7 @@ def _memory(field: str) -> float:
 
 async def fanout_child(url: str, broadcast_id: int) -> None:
     from broadcasts.recurrence import next_occurrence
-    from storage.broadcast_lifecycle import BroadcastLifecycle
+    from storage.repositories.broadcast_lifecycle import BroadcastLifecycle
     from storage.db import make_engine
     engine = make_engine(url)
     steps = BroadcastLifecycle(engine, next_occurrence)

@@ -158,7 +158,7 @@ async def roster_and_subscribers(engine, units: list[int], subscribers: int) -> 
     rnd = random.Random(11)
     now = datetime.now(timezone.utc)
     async with engine.begin() as conn:
-        from storage.models import MemberRow, SubscriberRow, TeamRow
+        from storage.tables.core import MemberRow, SubscriberRow, TeamRow
         await conn.execute(SubscriberRow.__table__.insert(), [
             dict(channel="telegram", user_id=str(i), language="vi", unit_id=rnd.choice(units),
                  status="active" if rnd.random() < 0.9 else "unsubscribed", created_at=now,
@@ -228,7 +228,7 @@ async def benchmark(engine, url: str, args) -> None:
 
 async def refresh(uow) -> None:
     """What the minute job does; here it folds the whole bulk-loaded year at once."""
-    from storage.statistics_rollup import refresh_rollup
+    from storage.repositories.statistics_rollup import refresh_rollup
     async with uow() as work:
         await refresh_rollup(work.session)
         await work.commit()

@@ -27,7 +27,7 @@ def make_scheduler(uow: SqlUnitOfWorkFactory) -> AsyncIOScheduler:
 async def refresh_statistics(uow: SqlUnitOfWorkFactory) -> None:
     """Fold new ledger rows into the report's rollup, so a report reads few raw rows (the
     report is exact without it: it adds the rows after the watermark itself)."""
-    from storage.statistics_rollup import refresh_rollup
+    from storage.repositories.statistics_rollup import refresh_rollup
     async with uow() as work:
         folded = await refresh_rollup(work.session)
         await work.commit()

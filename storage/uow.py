@@ -7,17 +7,17 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from handlers.ports import StorageUnavailable
-from storage.broadcasts import SqlBroadcasts, SqlBroadcastStatus
-from storage.roster import SqlRoster
-from storage.people import SqlAudit, SqlInvites, SqlMembers, SqlTeams
-from storage.kept_files import SqlKeptFiles
-from storage.library import SqlBulletins, SqlTopics
-from storage.repositories import (SqlDialogues, SqlLedger, SqlProcessedUpdates, SqlSubscribers,
+from storage.repositories.broadcasts import SqlBroadcasts, SqlBroadcastStatus
+from storage.repositories.roster import SqlRoster
+from storage.repositories.people import SqlAudit, SqlInvites, SqlMembers, SqlTeams
+from storage.repositories.kept_files import SqlKeptFiles
+from storage.repositories.library import SqlBulletins, SqlTopics
+from storage.repositories.core import (SqlDialogues, SqlLedger, SqlProcessedUpdates, SqlSubscribers,
                                   SqlUnits)
-from storage.statistics import SqlStatistics
-from storage.statistics_activities import SqlActivities
-from storage.tips import SqlGroups, SqlNotificationQueue, SqlRateCounters, SqlTips
-from storage.zalo import SqlZaloInteractions, SqlZaloOffers, SqlZaloOutbound, SqlZaloTokens
+from storage.repositories.statistics import SqlStatistics
+from storage.repositories.statistics_activities import SqlActivities
+from storage.repositories.tips import SqlGroups, SqlNotificationQueue, SqlRateCounters, SqlTips
+from storage.repositories.zalo import SqlZaloInteractions, SqlZaloOffers, SqlZaloOutbound, SqlZaloTokens
 
 # Errors that mean "the database is not reachable right now", not "our query is wrong".
 UNAVAILABLE = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError,

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from bot.app import App, build_app, prepare_database
 from config.settings import Settings
 from storage import db
-from storage.models import Base
+from storage.tables.core import Base
 from storage.tables import metadata as _all_tables  # noqa: F401  (every table for wipe)
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -20,7 +20,7 @@ from delivery.drain import Drain
 from delivery.gate import RunningGate
 from delivery.item import OutboxItem
 from delivery.pacing import AdaptiveRate, ChatSpacing, TokenBucket
-from storage.broadcast_lifecycle import BroadcastLifecycle
+from storage.repositories.broadcast_lifecycle import BroadcastLifecycle
 from storage.outboxes.broadcast import SqlOutbox
 from storage.outboxes.lease import DrainLease
 

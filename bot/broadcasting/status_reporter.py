@@ -18,7 +18,7 @@ from bot.telegram.translate import markup
 from broadcasts.model import Status
 from broadcasts.status import watch_message
 from handlers.i18n import Catalog
-from storage.broadcasts import SqlBroadcastStatus
+from storage.repositories.broadcasts import SqlBroadcastStatus
 from storage.uow import SqlUnitOfWorkFactory
 
 log = logging.getLogger(__name__)

@@ -16,8 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from delivery.item import OutboxItem
 from delivery.states import DeliveryState
 from handlers.domain import EventKind
-from storage.broadcast_tables import BroadcastRow, OutboxRow
-from storage.broadcasts import BroadcastInfo, info_of
+from storage.tables.broadcasts import BroadcastRow, OutboxRow
+from storage.repositories.broadcasts import BroadcastInfo, info_of
 from storage.outboxes.outcomes import Outcome, OutcomeWriter
 
 _RETURNED = (OutboxRow.id, OutboxRow.broadcast_id, OutboxRow.channel, OutboxRow.chat_id,

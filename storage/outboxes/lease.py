@@ -7,8 +7,8 @@ from sqlalchemy import or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
-from storage.broadcast_tables import DrainLeaseRow
-from storage.broadcasts import aware
+from storage.tables.broadcasts import DrainLeaseRow
+from storage.repositories.broadcasts import aware
 
 _NO_SYNC = {"synchronize_session": False}
 

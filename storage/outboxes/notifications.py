@@ -13,8 +13,8 @@ from delivery.item import OutboxItem, RecipientKind
 from delivery.states import DeliveryState
 from handlers.messages import Message
 from storage.message_codec import decode_message
-from storage.tip_tables import NotificationRow
-from storage.tips import SqlTips
+from storage.tables.tips import NotificationRow
+from storage.repositories.tips import SqlTips
 
 _PENDING, _SENDING = DeliveryState.PENDING, DeliveryState.SENDING
 

@@ -21,8 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from delivery.states import WITH_REASON, DeliveryState
 from handlers.domain import EventKind
-from storage.broadcast_tables import BroadcastRow, OutboxRow
-from storage.models import LedgerRow
+from storage.tables.broadcasts import BroadcastRow, OutboxRow
+from storage.tables.core import LedgerRow
 
 _OUTBOX = OutboxRow.__table__
 _LEDGER = LedgerRow.__table__

@@ -7,7 +7,7 @@ import logging
 
 from bot.console.chat import chat
 from handlers.domain import SubscriberStatus
-from storage.repositories import SqlDialogues
+from storage.repositories.core import SqlDialogues
 
 
 class Typist(io.StringIO):

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from handlers.domain import Member, Role
 from handlers.tips.domain import TipStatus
-from storage.tip_tables import TipMessageRow, TipRow
+from storage.tables.tips import TipMessageRow, TipRow
 from tests.e2e.test_console import chat
 from tests.e2e.test_tips_dialogue import tip_flow
 from tests.fakes.resident import Resident

@@ -6,7 +6,7 @@ import asyncio
 
 from bot.cli.units import reorganise_command
 from config.settings import CONFIG_DIR
-from storage.models import UnitRow
+from storage.tables.core import UnitRow
 from tests.conftest import wipe
 from tests.e2e.test_console import chat
 from tests.storage import reorganisation_data as data

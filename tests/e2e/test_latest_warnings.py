@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from broadcasts.model import Status
-from storage.tip_tables import TipRow
+from storage.tables.tips import TipRow
 from tests.e2e.broadcasts.people import broadcast
 from tests.e2e.harness import button, buttons, running_bot
 from tests.e2e.test_console import chat

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from storage.tip_tables import TipRow
+from storage.tables.tips import TipRow
 from tests.fakes.resident import Resident
 
 

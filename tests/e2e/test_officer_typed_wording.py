@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from handlers.domain import Role
 from handlers.messages import TYPED_CHANNELS, Attachment, Inbound, Kind, Reply
-from storage.tip_tables import NotificationRow
+from storage.tables.tips import NotificationRow
 from tests.e2e.harness import button, running_bot
 from tests.e2e.test_console import chat
 from tests.e2e.test_console_officer import OFFICER, console_officer

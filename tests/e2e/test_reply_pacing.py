@@ -7,7 +7,7 @@ import asyncio
 import pytest
 from sqlalchemy import func, select
 
-from storage.models import SubscriberRow
+from storage.tables.core import SubscriberRow
 
 from tests.e2e.harness import button, running_bot
 from tests.fakes.botapi.server import FakeBotApi

@@ -7,7 +7,7 @@ from handlers.domain import SubscriberStatus
 from handlers.library_items import headline
 from handlers.messages import Kind
 from handlers.screens import build_dialogue
-from storage.models import LedgerRow, SubscriberRow, SubscriberTopicRow
+from storage.tables.core import LedgerRow, SubscriberRow, SubscriberTopicRow
 from tests.fakes.resident import Resident
 
 

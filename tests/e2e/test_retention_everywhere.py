@@ -13,9 +13,9 @@ from handlers.domain import Role
 from handlers.messages import Attachment, Kind
 from handlers.tips.jobs import apply_retention
 from handlers.tips.domain import TipRules
-from storage.models import LedgerRow
+from storage.tables.core import LedgerRow
 from storage.tables import metadata
-from storage.tip_tables import NotificationRow, TipLinkRow, TipRow
+from storage.tables.tips import NotificationRow, TipLinkRow, TipRow
 from tests.e2e.test_tips_dialogue import member, receipt_code, start_tip
 from tests.fakes.resident import Resident
 

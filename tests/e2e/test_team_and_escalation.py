@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from handlers.domain import Role
 from handlers.tips.cards import VIETNAM
 from handlers.tips.jobs import escalate_unclaimed
-from storage.tip_tables import TipRow
+from storage.tables.tips import TipRow
 from tests.e2e.harness import button, running_bot
 from tests.e2e.tips_helpers import has, join, send_tip
 from tests.e2e.test_telegram import onboard

@@ -8,7 +8,7 @@ import re
 from sqlalchemy import select
 
 from handlers.domain import Member, Role
-from storage.tip_tables import TipRow
+from storage.tables.tips import TipRow
 from tests.e2e.test_console import chat
 
 MEMBER = "team-member"

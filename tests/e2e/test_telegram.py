@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from handlers.domain import SubscriberStatus
-from storage.models import LedgerRow
+from storage.tables.core import LedgerRow
 from tests.e2e.harness import SECRET, button, keyboard, running_bot
 from tests.fakes.botapi.server import FakeBotApi
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bot.app import build_app
 from handlers.domain import Role
-from storage.tip_tables import NotificationRow, TipRow
+from storage.tables.tips import NotificationRow, TipRow
 from tests.conftest import make_settings
 from tests.e2e.test_tips_dialogue import member, tip_flow
 from tests.fakes.resident import Resident

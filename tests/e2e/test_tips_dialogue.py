@@ -10,8 +10,8 @@ from handlers.domain import Member, Role
 from handlers.messages import Attachment, Kind
 from handlers.tips.jobs import apply_retention, escalate_unclaimed
 from handlers.tips.domain import TipRules
-from storage.models import LedgerRow
-from storage.tip_tables import NotificationRow, TipLinkRow, TipRow
+from storage.tables.core import LedgerRow
+from storage.tables.tips import NotificationRow, TipLinkRow, TipRow
 from tests.fakes.resident import Resident
 
 
@@ -275,7 +275,7 @@ async def test_database_failure_while_submitting_keeps_the_draft(app, monkeypatc
     await r.press("Bỏ qua")
     await r.press("ẩn danh")
     confirm = r.last
-    from storage.tips import SqlTips
+    from storage.repositories.tips import SqlTips
     original = SqlTips.add
 
     async def broken(self, *args, **kwargs):

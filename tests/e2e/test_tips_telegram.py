@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from handlers.domain import Role
-from storage.models import AuditRow, LedgerRow
+from storage.tables.core import AuditRow, LedgerRow
 from storage.tables import metadata
-from storage.tip_tables import TipLinkRow, TipRow
+from storage.tables.tips import TipLinkRow, TipRow
 from tests.e2e.harness import button, running_bot
 from tests.e2e.test_telegram import onboard
 from tests.e2e.tips_helpers import has, join, send_tip

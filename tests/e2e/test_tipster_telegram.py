@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from storage.tip_tables import TipLinkRow, TipRow
+from storage.tables.tips import TipLinkRow, TipRow
 from tests.e2e.harness import button, buttons, running_bot
 from tests.e2e.test_telegram import onboard
 from tests.e2e.tips_helpers import has, send_tip

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from handlers.domain import Role
 from handlers.messages import Kind
-from storage.tip_tables import TipMessageRow, TipRow
+from storage.tables.tips import TipMessageRow, TipRow
 from tests.e2e.test_console import chat
 from tests.e2e.test_tips_dialogue import member, receipt_code, tip_flow
 from tests.fakes.resident import Resident

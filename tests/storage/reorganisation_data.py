@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 from config.settings import CONFIG_DIR
 from handlers.domain import Member, Role, Subscriber, SubscriberStatus
 from handlers.statistics.period import VIETNAM
-from storage.broadcast_tables import BroadcastRow
-from storage.models import InviteRow, LedgerRow, MemberRow, SubscriberRow, TeamRow, UnitRow
-from storage.tip_tables import NotificationRow, TipRow, UnitGroupRow
+from storage.tables.broadcasts import BroadcastRow
+from storage.tables.core import InviteRow, LedgerRow, MemberRow, SubscriberRow, TeamRow, UnitRow
+from storage.tables.tips import NotificationRow, TipRow, UnitGroupRow
 
 NEW_DIRECTORY = CONFIG_DIR / "units" / "bac-ninh-2025.yaml"
 # (channel, user, language, status, commune)

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 from broadcasts.model import Audience, Status
 from broadcasts.recurrence import next_occurrence
 from handlers.domain import Role, SubscriberStatus
-from storage.broadcast_lifecycle import BroadcastLifecycle
+from storage.repositories.broadcast_lifecycle import BroadcastLifecycle
 from storage.outboxes.broadcast import SqlOutbox
 from storage.outboxes.lease import DrainLease
 from tests.e2e.broadcasts.people import (broadcast, broadcast_row, ledger_of, many_residents,
@@ -80,7 +80,7 @@ async def test_fan_out_in_batches_resumes_and_never_adds_twice(app):
     async with app.engine.begin() as conn:   # a crash after two batches: cursor stays at 80
         from sqlalchemy import update
 
-        from storage.broadcast_tables import BroadcastRow
+        from storage.tables.broadcasts import BroadcastRow
         await conn.execute(update(BroadcastRow).values(fanout_lease_until=now()))
     assert await steps.fan_out(CHANNELS) == 250
     assert await steps.fan_out(CHANNELS) == 0               # done: a second run adds nothing

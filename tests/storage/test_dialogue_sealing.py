@@ -7,7 +7,7 @@ from cryptography.fernet import Fernet
 from sqlalchemy import select, text
 
 from handlers.domain import DialogueState
-from storage.models import DialogueRow
+from storage.tables.core import DialogueRow
 from storage.state_sealing import StateSealer
 
 DRAFT = {"draft": {"text": "Có người buôn bán ma túy ở bãi sông", "category": "drugs"}}

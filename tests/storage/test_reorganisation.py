@@ -13,9 +13,9 @@ from sqlalchemy import select
 
 from bot.cli.units import reorganise_command
 from handlers.statistics.period import Period
-from storage.broadcast_tables import BroadcastRow
-from storage.models import InviteRow, MemberRow, SubscriberRow, TeamRow
-from storage.tip_tables import NotificationRow, TipRow, UnitGroupRow
+from storage.tables.broadcasts import BroadcastRow
+from storage.tables.core import InviteRow, MemberRow, SubscriberRow, TeamRow
+from storage.tables.tips import NotificationRow, TipRow, UnitGroupRow
 from tests.storage import reorganisation_data as data
 
 BEFORE = Period(date(2025, 1, 1), date(2025, 3, 31))

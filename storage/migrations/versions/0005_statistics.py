@@ -48,7 +48,7 @@ def upgrade() -> None:
         sa.Column('new_slug', sa.String(length=64), nullable=False),
         sa.Column('effective', sa.Date(), nullable=False),
         sa.PrimaryKeyConstraint('old_slug', 'new_slug', name=op.f('pk_unit_successions')))
-    # Covering indexes for the report (see storage/statistics_tables.py).
+    # Covering indexes for the report (see storage/tables/statistics.py).
     op.create_index('ix_ledger_stats_unit', 'ledger_events', ['kind', 'unit_id', 'at', 'count'])
     op.create_index('ix_ledger_stats_topic', 'ledger_events',
                     ['kind', 'topic', 'at', 'unit_id', 'count'])

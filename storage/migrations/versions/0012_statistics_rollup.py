@@ -60,7 +60,7 @@ def upgrade() -> None:
 
 def backfill() -> None:
     """Fold the existing ledger into the new tables (the refresh job's statements, once)."""
-    from storage.statistics_rollup import refresh_statements
+    from storage.repositories.statistics_rollup import refresh_statements
     bind = op.get_bind()
     upto = bind.execute(sa.text("SELECT MAX(id) FROM ledger_events")).scalar() or 0
     if upto:

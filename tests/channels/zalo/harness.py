@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from bot.app import build_app
 from bot.runner import run
-from storage.models import LedgerRow, ProcessedUpdateRow, SubscriberRow
-from storage.zalo_tables import ZaloInteractionRow
+from storage.tables.core import LedgerRow, ProcessedUpdateRow, SubscriberRow
+from storage.tables.zalo import ZaloInteractionRow
 from tests.conftest import make_settings
 from tests.e2e.harness import free_port
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from storage.models import LedgerRow
-from storage.tip_tables import TipRow
+from storage.tables.core import LedgerRow
+from storage.tables.tips import TipRow
 from tests.channels.zalo.harness import running_zalo
 from tests.channels.zalo.test_bot_resident import onboard
 from tests.channels.zalo.tip_steps import tip_on_bot

@@ -13,7 +13,7 @@ from sqlalchemy import func, select, update
 
 from handlers.domain import Role
 from handlers.tips.jobs import apply_retention
-from storage.tip_tables import KeptFileRow, TipRow
+from storage.tables.tips import KeptFileRow, TipRow
 from tests.channels.zalo.harness import running_zalo
 from tests.channels.zalo.test_oa_resident import onboard
 from tests.channels.zalo.tip_steps import choose

@@ -20,7 +20,7 @@ from delivery.errors import RecipientGone
 from delivery.pacing import ChatSpacing, TokenBucket
 from handlers.messages import Attachment, Button, Inbound, Kind, Message, Outgoing
 from storage.outboxes.notifications import SqlNotificationOutbox
-from storage.tip_tables import NotificationRow
+from storage.tables.tips import NotificationRow
 from tests.channels.zalo.test_senders import interacted
 from tests.channels.zalo.tip_steps import PHOTO
 

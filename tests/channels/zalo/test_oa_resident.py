@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from handlers.domain import SubscriberStatus
-from storage.zalo_tables import ZaloInteractionRow
+from storage.tables.zalo import ZaloInteractionRow
 from tests.channels.zalo.harness import choose, labels, ledger, number_of, rows, running_zalo
 
 RESIDENT = "8841203400112233"

@@ -11,7 +11,7 @@ import pytest
 from bot.zalo.errors import ZaloApiError
 from bot.sealing import Sealer
 from bot.zalo.tokens import TokenKeeper, opened, seed_of
-from storage.zalo_tables import ZaloTokenRow
+from storage.tables.zalo import ZaloTokenRow
 from tests.channels.zalo.harness import running_zalo
 
 RESIDENT = "7300011122233344"

@@ -16,8 +16,8 @@ from bot.zalo.tokens import TokenKeeper
 from bot.zalo.window import InteractionWindow
 from delivery.errors import FloodWait, PermanentSendError, RecipientGone
 from delivery.item import OutboxItem
-from storage.models import LedgerRow
-from storage.zalo_tables import ZaloOutboundRow
+from storage.tables.core import LedgerRow
+from storage.tables.zalo import ZaloOutboundRow
 from tests.fakes.zalo.oa import FakeZaloOA
 from tests.channels.zalo.harness import running_zalo
 

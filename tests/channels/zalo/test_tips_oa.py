@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from handlers.domain import Role
-from storage.zalo_tables import ZaloOfferRow, ZaloOutboundRow
+from storage.tables.zalo import ZaloOfferRow, ZaloOutboundRow
 from tests.e2e.test_tips_telegram import contains_anywhere
 from tests.e2e.harness import button
 from tests.e2e.tips_helpers import has, join

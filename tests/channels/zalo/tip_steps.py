@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from sqlalchemy import select
 
 from handlers.domain import Role
-from storage.tip_tables import NotificationRow, TipMessageRow, TipRow
+from storage.tables.tips import NotificationRow, TipMessageRow, TipRow
 from tests.e2e.tips_helpers import invite
 from tests.channels.zalo.harness import choose, number_of, running_zalo
 

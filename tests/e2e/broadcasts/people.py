@@ -7,8 +7,8 @@ from sqlalchemy import insert, select
 
 from broadcasts.model import Audience, Draft, Status, stored_fields
 from handlers.domain import Member, Role, Subscriber, SubscriberStatus
-from storage.broadcast_tables import BroadcastRow, OutboxRow
-from storage.models import LedgerRow, SubscriberRow, SubscriberTopicRow
+from storage.tables.broadcasts import BroadcastRow, OutboxRow
+from storage.tables.core import LedgerRow, SubscriberRow, SubscriberTopicRow
 
 ALL_TOPICS = ("fraud", "loan-sharking", "drugs", "fire-safety", "traffic", "theft", "gambling")
 

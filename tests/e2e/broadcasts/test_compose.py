@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from broadcasts.recurrence import next_occurrence, to_vietnam_time
 from handlers.domain import Role
 from handlers.messages import Attachment, Kind
-from storage.broadcast_lifecycle import BroadcastLifecycle
-from storage.broadcast_tables import BroadcastRow
+from storage.repositories.broadcast_lifecycle import BroadcastLifecycle
+from storage.tables.broadcasts import BroadcastRow
 from tests.e2e.broadcasts.people import broadcast_row, member, outbox_rows, resident
 from tests.fakes.resident import Resident
 

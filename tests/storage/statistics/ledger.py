@@ -15,7 +15,7 @@ from bot.app import import_units
 from handlers.statistics.activities import ActivityInput
 from handlers.statistics.period import VIETNAM, Period
 from handlers.statistics.recording import correct_activity, record_activity
-from storage.models import LedgerRow, MemberRow, SubscriberRow, TeamRow, UnitRow
+from storage.tables.core import LedgerRow, MemberRow, SubscriberRow, TeamRow, UnitRow
 
 PERIOD = Period(date(2025, 6, 1), date(2025, 7, 31))
 JUNE = Period(date(2025, 6, 1), date(2025, 6, 30))

@@ -13,7 +13,7 @@ from bot.report import chart, report_file
 from handlers.domain import Member, Role
 from handlers.screens import build_dialogue
 from handlers.statistics.feature import statistics_feature
-from storage.statistics_tables import ActivityRow
+from storage.tables.statistics import ActivityRow
 from tests.fakes.resident import Resident
 
 NOW = datetime(2025, 7, 15, 3, tzinfo=timezone.utc)       # 10:00 on 15 July 2025 in Vietnam

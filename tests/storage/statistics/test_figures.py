@@ -8,8 +8,8 @@ from sqlalchemy import delete, func, select
 from bot.app import import_units
 from handlers.statistics.figures import ActivityTotals
 from handlers.statistics.period import Period
-from storage.models import Base
-from storage.statistics_tables import ActivityRow, SuccessionRow
+from storage.tables.core import Base
+from storage.tables.statistics import ActivityRow, SuccessionRow
 from tests.storage.statistics import ledger as known
 from tests.storage.statistics.conftest import figures, row
 

@@ -6,7 +6,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from handlers.statistics.period import Period
-from storage.statistics_rollup import DailyCountRow, TipFactRow, refresh_rollup, watermark
+from storage.repositories.statistics_rollup import DailyCountRow, TipFactRow, refresh_rollup, watermark
 from tests.storage.statistics import ledger as known
 from tests.storage.statistics.conftest import figures
 

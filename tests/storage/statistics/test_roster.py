@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from bot.report import render
 from handlers.statistics.labels import Labels
-from storage.models import RosterMemberRow, TeamRow
+from storage.tables.core import RosterMemberRow, TeamRow
 from tests.storage.statistics.conftest import figures
 from tests.storage.statistics.test_outputs import run_cli
 

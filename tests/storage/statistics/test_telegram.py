@@ -17,7 +17,7 @@ from bot.report.digest import send_digest
 from bot.telegram.channel import send_with_image
 from handlers.domain import Member, Role
 from handlers.messages import Message
-from storage.models import LedgerRow
+from storage.tables.core import LedgerRow
 from tests.conftest import make_settings
 from tests.e2e.harness import button, running_bot
 from tests.fakes.botapi.server import FakeBotApi

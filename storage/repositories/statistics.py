@@ -20,11 +20,11 @@ from handlers.statistics.figures import (DELIVERY_KINDS, ActivityTotals, Channel
 from handlers.statistics.period import Period
 from handlers.statistics.tree import (UNASSIGNED, Scope, Succession, UnitInfo, build_scope,
                                       rollup, successors)
-from storage.models import LedgerRow as L
-from storage.models import MemberRow, RosterMemberRow, SubscriberRow, TeamRow, UnitRow
-from storage.statistics_rollup import period_facts, restore, sums, watermark
-from storage.statistics_tables import ActivityRow, SuccessionRow
-from storage.statistics_tips import TipFigures, add_counts, add_months, categories
+from storage.tables.core import LedgerRow as L
+from storage.tables.core import MemberRow, RosterMemberRow, SubscriberRow, TeamRow, UnitRow
+from storage.repositories.statistics_rollup import period_facts, restore, sums, watermark
+from storage.tables.statistics import ActivityRow, SuccessionRow
+from storage.repositories.statistics_tips import TipFigures, add_counts, add_months, categories
 
 FLOWS = {"delivered": "delivered", "delivery_failed": "delivery_failed",
          "delivery_blocked": "delivery_blocked", "delivery_expired": "delivery_expired",

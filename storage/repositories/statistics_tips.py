@@ -2,7 +2,7 @@
 
 Everything comes from ledger events (never the tips' contents), so the figures survive the
 retention erasure of contents and follow-up links. One grouped pass makes a row of facts per
-tip (kept in the rollup's tip_facts, storage.statistics_rollup); counts and nearest-rank
+tip (kept in the rollup's tip_facts, storage.repositories.statistics_rollup); counts and nearest-rank
 percentiles are taken from those rows.
 """
 from __future__ import annotations
@@ -17,8 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.domain import EventKind
 from handlers.statistics.figures import OUTCOMES, CategoryFigures, Counts, MonthFigures
 from handlers.statistics.tree import UNASSIGNED, Scope
-from storage.models import LedgerRow
-from storage.statistics_tables import TIP_KINDS
+from storage.tables.core import LedgerRow
+from storage.tables.statistics import TIP_KINDS
 
 LEDGER = LedgerRow.__table__
 # Team members' incident reports go through the same hands as tips and are counted with them.
@@ -47,7 +47,7 @@ def tip_facts(start: datetime | None = None, end: datetime | None = None, *, ref
     `end`), category, source, latest outcome, whether it was moved or escalated, and the seconds
     to the first officer action (first take) and to closure (the last one, if reopened).
     Without bounds every event counts; `refs` limits it to some tips; `with_last` adds the time
-    of each tip's last event (the rollup keeps it, storage.statistics_rollup)."""
+    of each tip's last event (the rollup keeps it, storage.repositories.statistics_rollup)."""
     e = LEDGER.alias("tip_events")
     submitted = e.c.kind.in_(SUBMITTED)
     conditions = [e.c.kind.in_(KINDS)]

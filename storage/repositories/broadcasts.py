@@ -12,8 +12,8 @@ from delivery.states import LIVE
 from delivery.states import BroadcastStatus as BS
 from delivery.states import DeliveryState as DS
 from handlers.domain import Role, SubscriberStatus
-from storage.broadcast_tables import BroadcastRow, OutboxRow
-from storage.models import MemberRow, SubscriberRow, SubscriberTopicRow
+from storage.tables.broadcasts import BroadcastRow, OutboxRow
+from storage.tables.core import MemberRow, SubscriberRow, SubscriberTopicRow
 
 OPEN = tuple(states.OPEN)            # outbox states not yet final
 

@@ -10,7 +10,7 @@ from sqlalchemy import (JSON, Boolean, Float, ForeignKey, Index, Integer, LargeB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from delivery.states import DeliveryState
-from storage.models import Base, BigId, UtcDateTime, utcnow
+from storage.tables.core import Base, BigId, UtcDateTime, utcnow
 
 
 class TipRow(Base):

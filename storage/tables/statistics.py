@@ -7,7 +7,7 @@ from sqlalchemy import (Boolean, Date, DateTime, ForeignKey, Index, Integer, Str
                         UniqueConstraint, delete, select, text)
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models import Base, BigId, LedgerRow, utcnow
+from storage.tables.core import Base, BigId, LedgerRow, utcnow
 
 
 class ActivityRow(Base):
@@ -61,7 +61,8 @@ STATS_BY_TOPIC = Index("ix_ledger_stats_topic", LedgerRow.kind, LedgerRow.topic,
 # The tip line's events for the one grouped pass over a period's tips: an index range instead
 # of a scan, partial so the million deliveries stay out of it. PostgreSQL carries `data` along
 # (INCLUDE: JSON has no b-tree order); SQLite fetches it from the table. For SQLite to use a
-# partial index the query must repeat the condition with literal values (storage.statistics_tips).
+# partial index the query must repeat the condition with literal values
+# (storage.repositories.statistics_tips).
 TIP_KINDS = ("tip_submitted", "team_report_submitted", "tip_moved", "tip_outcome",
              "tip_escalated", "tip_taken", "tip_closed")
 TIP_KINDS_SQL = "kind IN (" + ", ".join(f"'{k}'" for k in TIP_KINDS) + ")"

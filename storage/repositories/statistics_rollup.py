@@ -5,7 +5,7 @@ The ledger stays the source of truth. `refresh_rollup` folds the ledger rows aft
 or month, kind, unit, topic and channel) and recomputes `tip_facts` for the tips those rows
 touch, then moves the watermark, all in one transaction. A report reads the rollup up to the
 watermark plus the ledger rows after it, so it is exact at any moment, refreshed or not
-(storage.statistics).
+(storage.repositories.statistics).
 
 Why a watermark is safe: on PostgreSQL the refresh first takes a lock that waits for every
 transaction still inserting into the ledger and holds new ones back for the few milliseconds it
@@ -16,83 +16,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import (BigInteger, Date, Index, Integer, PrimaryKeyConstraint, String, cast,
+from sqlalchemy import (Date, cast,
                         delete, func, insert, literal, literal_column, select, text, update)
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Mapped, mapped_column
 
 from handlers.statistics.period import VIETNAM
-from storage.models import Base, BigId, LedgerRow, UtcDateTime
-from storage.statistics_tables import TIP_KINDS_SQL
+from storage.tables.core import LedgerRow
+from storage.tables.rollup import (NO_TOPIC, NO_UNIT, DailyCountRow, MonthlyCountRow,  # noqa: F401
+                                   RollupStateRow, TipFactRow)
 
 LEDGER = LedgerRow.__table__
-NO_UNIT, NO_TOPIC = 0, ""      # key columns are NOT NULL (a primary key); these stand for none
-
-
-class _Counts:
-    """Sums of `count` of the ledger rows of one Vietnam day (or month) and key. The key leads
-    with kind and unit so a report reads index ranges; SQLite keeps the rows in the key's
-    b-tree (WITHOUT ROWID), so a sum never leaves the index."""
-
-    day: Mapped[date] = mapped_column(Date, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
-    unit_id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    topic: Mapped[str] = mapped_column(String(40), primary_key=True)
-    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
-    count: Mapped[int] = mapped_column(BigInteger)
-
-
-def _key(name: str):
-    return (PrimaryKeyConstraint("kind", "unit_id", "day", "topic", "channel", name=name),
-            {"sqlite_with_rowid": False})
-
-
-class DailyCountRow(_Counts, Base):
-    __tablename__ = "ledger_daily"
-    __table_args__ = _key("pk_ledger_daily")
-
-
-class MonthlyCountRow(_Counts, Base):
-    """The same sums per calendar month (`day` is the month's first day): a year is 12 rows
-    per key instead of 365."""
-
-    __tablename__ = "ledger_monthly"
-    __table_args__ = _key("pk_ledger_monthly")
-
-
-class TipFactRow(Base):
-    """What the ledger says of one tip or team report, up to the watermark (see tip_facts)."""
-
-    __tablename__ = "tip_facts"
-    # Kept in submission order (SQLite: in the key's b-tree), so a period is one range read.
-    __table_args__ = (PrimaryKeyConstraint("at", "ref", name="pk_tip_facts"),
-                      Index("ix_tip_facts_ref", "ref", unique=True),
-                      {"sqlite_with_rowid": False})
-    ref: Mapped[str] = mapped_column(String(64))
-    at: Mapped[object] = mapped_column(UtcDateTime())
-    last_at: Mapped[object] = mapped_column(UtcDateTime())
-    unit_id: Mapped[int | None] = mapped_column(BigId)
-    topic: Mapped[str | None] = mapped_column(String(40))
-    team: Mapped[int] = mapped_column(Integer)
-    credited: Mapped[int] = mapped_column(Integer)
-    outcome: Mapped[str | None] = mapped_column(String(16))
-    moved: Mapped[int] = mapped_column(Integer)
-    escalated: Mapped[int] = mapped_column(Integer)
-    first_action: Mapped[int | None] = mapped_column(Integer)
-    closure: Mapped[int | None] = mapped_column(Integer)
-
-
-# The tips touched after the watermark are looked up by ref; partial like ix_ledger_stats_tips.
-TIP_REFS = Index("ix_ledger_tip_refs", LedgerRow.ref, LedgerRow.kind,
-                 sqlite_where=text(TIP_KINDS_SQL), postgresql_where=text(TIP_KINDS_SQL))
-
-
-class RollupStateRow(Base):
-    """The one row holding the id of the last ledger row folded into the rollup."""
-
-    __tablename__ = "ledger_rollup_state"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    last_id: Mapped[int] = mapped_column(BigInteger)
 
 
 COUNTER_COLUMNS = ("day", "kind", "unit_id", "topic", "channel", "count")
@@ -134,7 +67,7 @@ def fold(dialect: str, table, after: int, upto: int, monthly: bool = False):
 
 def touched_tips(after: int, upto: int | None = None):
     """The refs of tips with a ledger row after the watermark (`upto` bounds it above)."""
-    from storage.statistics_tips import TIP_KINDS
+    from storage.repositories.statistics_tips import TIP_KINDS
     condition = LEDGER.c.id > after
     if upto is not None:
         condition = condition & (LEDGER.c.id <= upto)
@@ -146,7 +79,7 @@ def touched_tips(after: int, upto: int | None = None):
 
 def refresh_facts(after: int, upto: int) -> list:
     """DELETE and re-INSERT the facts of every tip touched by ledger rows (after, upto]."""
-    from storage.statistics_tips import tip_facts
+    from storage.repositories.statistics_tips import tip_facts
     touched = touched_tips(after, upto)
     facts = tip_facts(refs=touched, with_last=True)
     table = TipFactRow.__table__
@@ -238,7 +171,7 @@ async def period_facts(session, start, end, after: int):
 
     The others are few (tips with events after the period or after the watermark), so they
     are fetched first and named as a list: the ledger is then read by ref, not by period."""
-    from storage.statistics_tips import tip_facts
+    from storage.repositories.statistics_tips import tip_facts
     f = TipFactRow.__table__.c
     in_period = (f.at >= start) & (f.at < end)
     tail = list(await session.scalars(touched_tips(after)))

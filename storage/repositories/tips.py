@@ -10,10 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from delivery.states import DeliveryState
 from handlers.messages import Outgoing
 from handlers.tips.domain import Outcome, ThreadMessage, Tip, TipKind, TipStatus
-from storage.kept_files import SqlKeptFiles
+from storage.repositories.kept_files import SqlKeptFiles
 from storage.message_codec import encode_message
-from storage.models import AuditRow
-from storage.tip_tables import (NotificationRow, RateCounterRow, TipLinkRow, TipMessageRow,
+from storage.tables.core import AuditRow
+from storage.tables.tips import (NotificationRow, RateCounterRow, TipLinkRow, TipMessageRow,
                                 TipRow, UnitGroupRow)
 
 

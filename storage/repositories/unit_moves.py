@@ -13,9 +13,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.domain import SubscriberStatus
-from storage.broadcast_tables import BroadcastRow
-from storage.models import InviteRow, MemberRow, SubscriberRow, TeamRow, UnitRow, utcnow
-from storage.tip_tables import TipRow, UnitGroupRow
+from storage.tables.broadcasts import BroadcastRow
+from storage.tables.core import InviteRow, MemberRow, SubscriberRow, TeamRow, UnitRow, utcnow
+from storage.tables.tips import TipRow, UnitGroupRow
 
 FINISHED_BULLETINS = ("cancelled", "finished", "expired")
 TEAM_NAME_LENGTH = 120

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.tip_tables import KeptFileRow
+from storage.tables.tips import KeptFileRow
 
 KEPT_PREFIX = "kept:"                 # an attachment ref that names a kept file
 UNCLAIMED_LIFETIME = timedelta(days=2)   # a draft lives a day; its files a day more

@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.domain import Member, Role
-from storage.models import AuditRow, InviteRow, MemberRow, TeamRow, utcnow
+from storage.tables.core import AuditRow, InviteRow, MemberRow, TeamRow, utcnow
 
 
 class SqlMembers:

@@ -9,8 +9,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import utcnow
-from storage.zalo_tables import ZaloInteractionRow, ZaloOfferRow, ZaloOutboundRow, ZaloTokenRow
+from storage.tables.core import utcnow
+from storage.tables.zalo import ZaloInteractionRow, ZaloOfferRow, ZaloOutboundRow, ZaloTokenRow
 
 
 def as_utc(value: datetime | None) -> datetime | None:

@@ -8,7 +8,7 @@ from sqlalchemy import (JSON, Boolean, DateTime, Float, ForeignKey, Index, Integ
 from sqlalchemy.orm import Mapped, mapped_column
 
 from delivery.states import DeliveryState
-from storage.models import Base, BigId, utcnow
+from storage.tables.core import Base, BigId, utcnow
 
 
 class BroadcastRow(Base):

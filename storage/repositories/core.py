@@ -10,10 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.domain import DialogueState, EventKind, Subscriber, SubscriberStatus, Unit, UnitSpec
 from storage.db import state_sealer
-from storage.models import (DialogueRow, LedgerRow, ProcessedUpdateRow, SubscriberRow,
+from storage.tables.core import (DialogueRow, LedgerRow, ProcessedUpdateRow, SubscriberRow,
                             SubscriberTopicRow, UnitRow, utcnow)
-from storage.statistics_tables import sync_successions
-from storage.unit_moves import UnitMoves
+from storage.tables.statistics import sync_successions
+from storage.repositories.unit_moves import UnitMoves
 
 
 class SqlSubscribers:

@@ -17,9 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from delivery.states import BroadcastStatus as BS
 from delivery.states import DeliveryState as DS
 from handlers.domain import EventKind
-from storage.broadcast_tables import BroadcastRow, OutboxRow
-from storage.broadcasts import LIVE, OPEN, live_counts, residents, team_members
-from storage.models import BigId, LedgerRow, SubscriberRow, UnitRow
+from storage.tables.broadcasts import BroadcastRow, OutboxRow
+from storage.repositories.broadcasts import LIVE, OPEN, live_counts, residents, team_members
+from storage.tables.core import BigId, LedgerRow, SubscriberRow, UnitRow
 
 NextTime = Callable[[str, datetime], datetime]
 _OUTBOX_COLUMNS = ["channel", "chat_id", "subscriber_id", "unit_id", "language", "broadcast_id",

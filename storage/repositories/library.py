@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.domain import Bulletin, BulletinSpec, SentBulletin
-from storage.broadcast_tables import BroadcastRow
-from storage.models import BulletinRow, TopicRow, utcnow
+from storage.tables.broadcasts import BroadcastRow
+from storage.tables.core import BulletinRow, TopicRow, utcnow
 
 
 class SqlTopics:

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.roster import RosterMember
 from handlers.text import fold
-from storage.models import RosterMemberRow, TeamRow, utcnow
+from storage.tables.core import RosterMemberRow, TeamRow, utcnow
 
 
 class SqlRoster:

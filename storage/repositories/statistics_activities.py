@@ -7,8 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.statistics.activities import Activity, ActivityInput, extras
-from storage.models import utcnow
-from storage.statistics_tables import ActivityRow
+from storage.tables.core import utcnow
+from storage.tables.statistics import ActivityRow
 
 
 class SqlActivities:

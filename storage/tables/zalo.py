@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, DateTime, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models import Base, UtcDateTime, utcnow
+from storage.tables.core import Base, UtcDateTime, utcnow
 
 
 class ZaloTokenRow(Base):
