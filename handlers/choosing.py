@@ -1,6 +1,7 @@
 """How what a person typed or pressed becomes a choice on the screen they are on.
 
-A number or a whole label picks its option; words that mean "back" work on every screen; a
+A number or a whole label picks its option; words that mean "back" work on every screen (in a
+form they go a step back, and a way out asks before it discards what was written); a
 finish word ("xong") picks the step's finish; otherwise the screen reads the text itself, and
 only then do partial labels count ("lua dao", "co"): one match is chosen, several get a short
 question listing just those. Every screen with options offers the way home as one of them."""
@@ -78,7 +79,8 @@ async def typed(turn: Turn, screen: Screen, message: Message) -> None:
     keys = [key_of(b) for b in message.numbered()]
     key = _pending(turn, keys, text) or typed_choice(message, text)
     if key is None and is_back_word(text) and not _number_screen(screen, text):
-        if not (is_step_back_word(text) and await _step_back(turn, screen)):
+        if not (is_step_back_word(text) and await _hook(turn, screen, "step_back")
+                or await _hook(turn, screen, "leave")):
             await way_back(turn, screen, keys)
         return
     if key is None and is_finish_word(text):
@@ -89,10 +91,11 @@ async def typed(turn: Turn, screen: Screen, message: Message) -> None:
         await _partial(turn, screen, message, text)
 
 
-async def _step_back(turn: Turn, screen: Screen) -> bool:
-    """A screen inside a form (a tip's steps) may go one step back, keeping the answers."""
-    step_back = getattr(screen, "step_back", None)
-    return callable(step_back) and bool(await step_back(turn))
+async def _hook(turn: Turn, screen: Screen, name: str) -> bool:
+    """A screen inside a form (a tip's steps) may go one step back keeping the answers
+    (`step_back`), and may ask before a way out discards what was written (`leave`)."""
+    hook = getattr(screen, name, None)
+    return callable(hook) and bool(await hook(turn))
 
 
 async def way_back(turn: Turn, screen: Screen, keys: list[str]) -> None:

@@ -63,8 +63,9 @@ def _bounded(digits: str, low: int, high: int) -> int | None:
 # Typed words that mean "take me back" on every screen (folded: accents, case, emoji ignored).
 BACK_WORDS = frozenset({"0", "menu", "menu chinh", "ve menu", "quay lai", "tro ve", "tro lai",
                         "thoat", "back", "main menu", "exit"})
-# Of those, the words that mean one step back (not "leave"): inside a form they go back a step.
-STEP_BACK_WORDS = frozenset({"0", "quay lai", "tro ve", "tro lai", "back"})
+# Of those, the words that mean one step back (not "leave"): inside a form they go back a step;
+# the others ("menu", "thoát", "0") leave it, after asking where leaving would discard work.
+STEP_BACK_WORDS = frozenset({"quay lai", "tro ve", "tro lai", "back"})
 # Typed words that mean "I am finished with this step" where the step has a finish.
 FINISH_WORDS = frozenset({"xong", "xong roi", "hoan thanh", "done", "finish", "finished"})
 MIN_PARTIAL = 2             # one typed letter picks nothing: it is more likely a typo

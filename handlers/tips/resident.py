@@ -14,7 +14,9 @@ from handlers.tips.domain import CATEGORIES, MAX_CONTACT, TipDraft, TipKind, Tip
 from handlers.tips.routing import unit_at
 from handlers.tips.service import TipRefused, draft_of, keep, limit_reached, submit
 from handlers.tips.cards import happened_text
-from handlers.tips.steps import TIP_CTX, TipStep, abandon, advance, save, stale, tip_t
+from handlers.tips.leaving import LeaveScreen
+from handlers.tips.steps import (TIP_CTX, TipStep, abandon, advance, ask_before_leaving, go_back,
+                                 save, stale, tip_t)
 from handlers.tips.writing import LongTextScreen, MediaScreen, TextScreen
 
 
@@ -54,7 +56,9 @@ class CategoryScreen(TipStep):
     async def render(self, turn: Turn) -> Message:
         buttons = [option(self.step, c, turn.t(f"tip.category.{c}")) for c in CATEGORIES]
         rows = [tuple(buttons[i:i + 2]) for i in range(0, len(buttons), 2)]
-        return Message(text=tip_t(turn, "tip.ask_category"), buttons=(*rows, self.cancel_row(turn)))
+        text = so_far(turn, tip_t(turn, "tip.ask_category"), draft_of(turn).category and
+                      turn.t(f"tip.category.{draft_of(turn).category}"))
+        return Message(text=text, buttons=(*rows, self.cancel_row(turn)))
 
     async def act(self, turn: Turn, key: str, draft: TipDraft) -> None:
         draft.category = key
@@ -72,7 +76,8 @@ class PlaceScreen(TipStep):
             rows.append((option(self.step, "mine", turn.t("tip.place_mine", commune=unit.name)),))
         rows.append((option(self.step, "other", turn.t("tip.place_other")),
                      option(self.step, "unknown", turn.t("tip.place_unknown"))))
-        return Message(text=turn.t("tip.ask_place"), buttons=(*rows, self.cancel_row(turn)))
+        text = so_far(turn, turn.t("tip.ask_place"), await _place_name(turn, draft_of(turn)))
+        return Message(text=text, buttons=(*rows, self.cancel_row(turn)))
 
     async def act(self, turn: Turn, key: str, draft: TipDraft) -> None:
         if key == "other":
@@ -125,6 +130,12 @@ class TipCommuneScreen(CommuneScreen):
     async def cancel(self, turn: Turn) -> None:
         await abandon(turn)
 
+    async def step_back(self, turn: Turn) -> bool:
+        return await go_back(turn, self.step)        # "quay lại": where it happened, again
+
+    async def leave(self, turn: Turn) -> bool:
+        return await ask_before_leaving(turn, self.step)
+
     async def pick(self, turn: Turn, unit, ctx: str) -> None:
         if unit is None:
             turn.say(turn.t("error.bad_button"))
@@ -142,7 +153,8 @@ class ContactScreen(TipStep):
     max_text = MAX_CONTACT
 
     async def render(self, turn: Turn) -> Message:
-        return Message(text=turn.t("tip.ask_contact"), buttons=(
+        text = so_far(turn, turn.t("tip.ask_contact"), draft_of(turn).contact)
+        return Message(text=text, buttons=(
             (option(self.step, "anonymous", turn.t("tip.stay_anonymous")),),
             self.cancel_row(turn)))
 
@@ -200,6 +212,18 @@ class ConfirmScreen(TipStep):
         await turn.show()
 
 
+def so_far(turn: Turn, prompt: str, chosen: str | None) -> str:
+    """A step shown again after "quay lại" says what was chosen there before."""
+    return f"{prompt}\n{turn.t('tip.chosen_so_far', value=chosen)}" if chosen else prompt
+
+
+async def _place_name(turn: Turn, draft: TipDraft) -> str:
+    if not draft.unit_slug:
+        return ""
+    unit = await turn.uow.units.resolve(draft.unit_slug) if draft.unit_slug != "?" else None
+    return unit.name if unit else turn.t("tip.place_unknown")
+
+
 async def _reporter(turn: Turn, draft: TipDraft) -> dict[str, str]:
     """Who reports and when it happened, for a team report's summary (none for a tip)."""
     if draft.kind is not TipKind.TEAM_REPORT or turn.member is None:
@@ -213,4 +237,4 @@ async def _reporter(turn: Turn, draft: TipDraft) -> dict[str, str]:
 def resident_screens(secrets: Secrets, rules: TipRules) -> list:
     return [SafetyScreen(secrets, rules), CategoryScreen(), PlaceScreen(), TipCommuneScreen(),
             TextScreen(), LongTextScreen(), MediaScreen(), ContactScreen(),
-            ConfirmScreen(secrets, rules)]
+            ConfirmScreen(secrets, rules), LeaveScreen()]

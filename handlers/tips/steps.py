@@ -1,5 +1,6 @@
 """What every step of a tip or team report shares: the order of the steps, saving the draft,
-cancelling, and discarding a draft left for more than a day."""
+going a step back, asking before a written draft is left, cancelling, and discarding a draft
+left for more than a day."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -24,6 +25,8 @@ SEQUENCE = {
 }
 # Steps reached from another one rather than in SEQUENCE's order.
 PREVIOUS = {"tip_text_long": "tip_text", "tip_commune": "tip_place"}
+LEAVE = "tip_leave"       # "Bỏ tin báo đang viết?": asked before a written draft is left
+RESUMABLE = frozenset({step for steps in SEQUENCE.values() for step in steps} | set(PREVIOUS))
 
 
 def tip_t(turn: Turn, key: str, **values: object) -> str:
@@ -63,6 +66,53 @@ async def stale(turn: Turn) -> bool:
     return False
 
 
+def has_work(draft: TipDraft) -> bool:
+    """Something the person chose or wrote that leaving would throw away."""
+    return bool(draft.category or draft.text or draft.attachments or draft.contact
+                or draft.location or draft.place or draft.more)
+
+
+async def ask_before_leaving(turn: Turn, step: str) -> bool:
+    """A typed "menu" / "thoát" / "0" over a draft with work in it asks first (keep or
+    discard), with everything of the step kept to come back to; False when nothing is written
+    (the step's own way out applies)."""
+    if await stale(turn):
+        return True
+    if not has_work(draft_of(turn)):
+        return False
+    data = dict(turn.state.data)
+    draft = data.pop("draft", None)
+    turn.go(LEAVE, draft=draft, resume_step=step, resume=data)
+    await turn.show()
+    return True
+
+
+def resume(turn: Turn) -> None:
+    """Back to the step the person left, as it was (a tip's commune list, a held long text)."""
+    data = turn.state.data
+    step, kept = data.get("resume_step"), data.get("resume")
+    draft = draft_of(turn)
+    if not isinstance(step, str) or step not in RESUMABLE:
+        step = SEQUENCE[draft.kind][0]         # dialogue state is read back, never trusted
+    turn.go(step, **(kept if isinstance(kept, dict) else {}), draft=keep(draft))
+
+
+async def go_back(turn: Turn, step: str) -> bool:
+    """One step back from `step`, keeping the draft; False at the first step."""
+    if await stale(turn):
+        return True
+    draft = draft_of(turn)
+    steps = SEQUENCE[draft.kind]
+    target = PREVIOUS.get(step)
+    if target is None and step in steps[1:]:
+        target = steps[steps.index(step) - 1]
+    if target is None:
+        return False
+    save(turn, target, draft)
+    await turn.show()
+    return True
+
+
 class TipStep:
     """Common behaviour: a cancel button, stale drafts, no free text unless said."""
 
@@ -84,20 +134,12 @@ class TipStep:
         return False
 
     async def step_back(self, turn: Turn) -> bool:
-        """A typed "quay lại" / "0" goes to the step before, keeping the draft; at the
+        """A typed "quay lại" / "trở về" goes to the step before, keeping the draft; at the
         first step there is none (False: the screen's own way back applies)."""
-        if await stale(turn):
-            return True
-        draft = draft_of(turn)
-        steps = SEQUENCE[draft.kind]
-        target = PREVIOUS.get(self.step)
-        if target is None and self.step in steps[1:]:
-            target = steps[steps.index(self.step) - 1]
-        if target is None:
-            return False
-        save(turn, target, draft)
-        await turn.show()
-        return True
+        return await go_back(turn, self.step)
+
+    async def leave(self, turn: Turn) -> bool:
+        return await ask_before_leaving(turn, self.step)
 
     def cancel_row(self, turn: Turn) -> tuple[Button, ...]:
         return (option(self.step, "cancel", tip_t(turn, "tip.cancel")),)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from handlers.dialogue import Turn, option
 from handlers.messages import Kind, Message
-from handlers.text import split_text
+from handlers.text import shorten, split_text
 from handlers.tips.domain import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, MAX_TEXT, TipDraft
 from handlers.tips.service import draft_of, keep
 from handlers.tips.steps import TipStep, advance, save, stale, tip_t
 
 MAX_HELD = 4 * MAX_TEXT       # a text longer than a tip is kept while the person decides
+SHOWN_BACK = 300              # how much of the written text a step back shows
 
 
 class TextScreen(TipStep):
@@ -24,8 +25,17 @@ class TextScreen(TipStep):
         await turn.show()
 
     async def render(self, turn: Turn) -> Message:
-        return Message(text=tip_t(turn, "tip.ask_text", limit=MAX_TEXT),
-                       buttons=(self.cancel_row(turn),))
+        """Come back to from a later step, it shows what was written and can keep it."""
+        text, draft = tip_t(turn, "tip.ask_text", limit=MAX_TEXT), draft_of(turn)
+        if not draft.text:
+            return Message(text=text, buttons=(self.cancel_row(turn),))
+        written = turn.t("tip.written_so_far", text=shorten(draft.text, SHOWN_BACK))
+        return Message(text=f"{text}\n\n{written}", buttons=(
+            (option(self.step, "keep", turn.t("tip.text_keep")),), self.cancel_row(turn)))
+
+    async def act(self, turn: Turn, key: str, draft: TipDraft) -> None:
+        advance(turn, self.step, draft)          # "keep": the text already written
+        await turn.show()
 
     async def free_text(self, turn: Turn, text: str) -> bool:
         if await stale(turn):

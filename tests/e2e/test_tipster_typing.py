@@ -118,7 +118,7 @@ async def test_console_half_written_tip_survives_a_restart(app, database_url):
 
 
 async def test_back_words_in_a_tip_go_one_step_back_and_keep_the_draft(app):
-    """Typed 'quay lại' / '0' / 'trở về' step back through the tip; nothing is discarded."""
+    """Typed 'quay lại' / 'trở lại' / 'trở về' step back through the tip; nothing is discarded."""
     r = Resident(app, channel="console")
     await r.onboard()
     await r.command("tobao")
@@ -129,7 +129,7 @@ async def test_back_words_in_a_tip_go_one_step_back_and_keep_the_draft(app):
     assert "gửi kèm ảnh" in r.screen().text
     await r.type("quay lại")
     assert "Hãy mô tả sự việc" in r.screen().text          # the text step again
-    await r.type("0")
+    await r.type("trở lại")
     assert "Việc này xảy ra ở đâu?" in r.screen().text
     await r.type("trở về")
     assert "liên quan đến việc gì" in r.screen().text

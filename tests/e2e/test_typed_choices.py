@@ -32,8 +32,9 @@ async def test_console_resident_types_the_way_people_type(app, database_url):
         "2",
         "quay lai",           # from the topics screen: home
         "/tobao", "tiep tuc", "co bac",
-        "0",                  # one step back inside the tip: the category again
-        "menu",               # a tip started and left: nothing is kept
+        "quay lai",           # one step back inside the tip: the category again
+        "menu",               # leaving a tip with a category chosen: asked first
+        "co",                 # "Có, bỏ tin báo": nothing is kept
         "/huy", "co",         # "Có, hủy nhận tin"
     ], user="typist")
     assert "Đã chọn Xã Ngọc Châu" in out
@@ -43,6 +44,7 @@ async def test_console_resident_types_the_way_people_type(app, database_url):
     assert "Ý bạn là mục nào? Gõ số thứ tự trong danh sách này:\n  1. 📍 Đổi xã" in out
     assert "  2. 🔔 Đổi chủ đề" in out
     assert out.count("Tin báo của bạn liên quan đến việc gì?") == 2 and "Đã hủy tin báo" in out
+    assert "(Trước đó bạn đã chọn: Cờ bạc, số đề)" in out and "Bỏ tin báo đang viết?" in out
     assert "Đã hủy. Bạn sẽ không nhận bản tin nữa" in out
     assert "chưa hiểu" not in out
     sub = await subscriber(app, "console", "typist")
