@@ -120,7 +120,8 @@ def _zalo_notifications(app: App, zalo, stop: asyncio.Event) -> list[asyncio.Tas
     from bot.zalo.notifier import notification_senders
 
     return [start_notification_drain(app, channel, sender, stop)
-            for channel, sender in notification_senders(app, zalo).items()]
+            for channel, sender in notification_senders(
+                app, zalo, app.settings.zalo_rate).items()]
 
 
 async def _stop_telegram(application) -> None:

@@ -22,8 +22,9 @@ import logging
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timezone
+from typing import Protocol
 
-from bot.app import App
+from bot.sealing import Sealer
 from bot.zalo import offers
 from bot.zalo.bot_api import BotApiClient
 from bot.zalo.bot_channel import CHANNEL as BOT_CHANNEL
@@ -38,13 +39,24 @@ from delivery.account import Account
 from delivery.errors import PermanentSendError
 from delivery.item import OutboxItem
 from delivery.ports import NotificationOutbox
+from handlers.i18n import Catalog
 from handlers.messages import Attachment, Message
+from handlers.ports import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 KINDS = ("photo", "video", "voice", "audio", "document", "animation", "video_note")
 
 
-async def addressee(outbox: NotificationOutbox, app: App, item: OutboxItem,
+class Needs(Protocol):
+    """What the senders use (the App has them): the unit of work for the person's language,
+    offers and the interaction window, the catalogue, and the key that unseals a tipster's link."""
+
+    uow: UnitOfWorkFactory
+    catalog: Catalog
+    sealer: Sealer
+
+
+async def addressee(outbox: NotificationOutbox, app: Needs, item: OutboxItem,
                     channel: str) -> tuple[Message, str]:
     """The row's message and the Zalo user it goes to (a tipster's only from the sealed link)."""
     message, chat_id, sealed = await outbox.content(item)
@@ -81,7 +93,7 @@ def with_file_note(message: Message, t: Translate) -> Message:
 class ZaloOANotificationSender:
     """Consultation messages inside the interaction window; images by link first."""
 
-    def __init__(self, client: OAClient, outbox: NotificationOutbox, app: App,
+    def __init__(self, client: OAClient, outbox: NotificationOutbox, app: Needs,
                  window: InteractionWindow, *, account: Account | None = None) -> None:
         self._client, self._outbox, self._app, self._window = client, outbox, app, window
         self.account = account   # the product's budget, shared with its bulletins' drain
@@ -107,7 +119,7 @@ class ZaloOANotificationSender:
 class ZaloBotNotificationSender:
     """Bot Platform texts (choices numbered); photos by link first."""
 
-    def __init__(self, client: BotApiClient, outbox: NotificationOutbox, app: App, *,
+    def __init__(self, client: BotApiClient, outbox: NotificationOutbox, app: Needs, *,
                  account: Account | None = None) -> None:
         self._client, self._outbox, self._app = client, outbox, app
         self.account = account   # the product's budget, shared with its bulletins' drain
@@ -131,10 +143,11 @@ def _oa_image(url: str) -> dict:
         "template_type": "media", "elements": [{"media_type": "image", "url": url}]}}}
 
 
-def notification_senders(app: App, zalo) -> dict[str, Callable[[NotificationOutbox], object]]:
-    """channel -> sender factory for start_notification_drain, per configured Zalo product."""
+def notification_senders(app: Needs, zalo, rate: float
+                         ) -> dict[str, Callable[[NotificationOutbox], object]]:
+    """channel -> sender factory for start_notification_drain, per configured Zalo product
+    (`rate`: the product's messages per second, shared with its bulletins)."""
     senders: dict[str, Callable[[NotificationOutbox], object]] = {}
-    rate = app.settings.zalo_rate
     if zalo.oa is not None:
         senders[OA_CHANNEL] = lambda outbox: ZaloOANotificationSender(
             zalo.oa_client(), outbox, app, zalo.window,
