@@ -33,12 +33,7 @@ class OAClient:
         """Upload an image (JPG/PNG, at most 1 MB); returns its attachment_id."""
         if len(content) > MAX_IMAGE_BYTES:
             raise ValueError("image larger than 1 MB")
-
-        def form() -> aiohttp.FormData:
-            data = aiohttp.FormData()
-            data.add_field("file", content, filename=filename, content_type=content_type)
-            return data
-        data = await self.call(UPLOAD_IMAGE_PATH, form=form)
+        data = await self.call(UPLOAD_IMAGE_PATH, form=_file_form(content, filename, content_type))
         return str(data.get("attachment_id") or "")
 
     async def upload_file(self, content: bytes, filename: str) -> str:
@@ -46,12 +41,7 @@ class OAClient:
         content_type = FILE_TYPES.get(filename[filename.rfind("."):].lower())
         if content_type is None or len(content) > MAX_FILE_BYTES:
             raise ValueError("the OA takes PDF, DOC or DOCX files of at most 5 MB")
-
-        def form() -> aiohttp.FormData:
-            data = aiohttp.FormData()
-            data.add_field("file", content, filename=filename, content_type=content_type)
-            return data
-        data = await self.call(UPLOAD_FILE_PATH, form=form)
+        data = await self.call(UPLOAD_FILE_PATH, form=_file_form(content, filename, content_type))
         return str(data.get("token") or "")
 
     async def send_file(self, user_id: str, token: str) -> str:
@@ -88,3 +78,13 @@ class OAClient:
             raise ZaloApiError(body["error"], str(body.get("message", "")))
         data = body.get("data")
         return data if isinstance(data, dict) else {}
+
+
+def _file_form(content: bytes, filename: str, content_type: str):
+    """A builder of the one-file multipart form the OA's uploads take (a fresh form per attempt:
+    aiohttp consumes a FormData when it is sent, and a refreshed token means a second POST)."""
+    def form() -> aiohttp.FormData:
+        data = aiohttp.FormData()
+        data.add_field("file", content, filename=filename, content_type=content_type)
+        return data
+    return form
