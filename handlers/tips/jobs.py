@@ -33,7 +33,7 @@ async def escalate_unclaimed(uow_factory: UnitOfWorkFactory, catalog: Catalog,
     escalated = 0
     async with uow_factory() as uow:
         ctx = JobContext(uow, catalog)
-        desk = await duty_desk(ctx)
+        desk = await duty_desk(ctx.uow)
         for tip in await uow.tips.due_for_escalation(cutoff):
             if not await uow.tips.mark_escalated(tip.id, now):
                 continue                      # another process got there first

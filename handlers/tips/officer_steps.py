@@ -110,7 +110,7 @@ class MoveStep(TextStep):
         if unit_slug:
             return Message(text=turn.t("tip.officer.move_reason", unit=unit_slug),
                            buttons=message.buttons)
-        desk = await duty_desk(turn)
+        desk = await duty_desk(turn.uow)
         units = [desk, *await turn.uow.units.selectable()]
         rows = [tuple(option(self.step, f"u.{u.slug}", u.short) for u in units[i:i + 3])
                 for i in range(0, len(units), 3)]

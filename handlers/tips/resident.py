@@ -12,7 +12,8 @@ from handlers.onboarding import CommuneScreen, match_units
 from handlers.ports import Secrets
 from handlers.tips.domain import CATEGORIES, MAX_CONTACT, TipDraft, TipKind, TipRules
 from handlers.tips.routing import unit_at
-from handlers.tips.service import TipRefused, draft_of, keep, limit_reached, submit
+from handlers.tips.service import (SubmitTip, TipRefused, announce_new, draft_of, keep,
+                                   limit_reached, submit_tip)
 from handlers.tips.cards import happened_text
 from handlers.tips.leaving import LeaveScreen
 from handlers.tips.steps import (TIP_CTX, TipStep, abandon, advance, ask_before_leaving, go_back,
@@ -29,7 +30,8 @@ class SafetyScreen(TipStep):
     async def start(self, turn: Turn, prompted_by: str = "") -> None:
         """Start a tip (menu, /tobao, a bulletin's link or its screen that prompted it); a
         person over the tip limit is told so now, before writing anything."""
-        refusal = await limit_reached(turn, self._secrets, self._rules)
+        refusal = await limit_reached(turn.uow, self._secrets, self._rules, turn.inbound.channel,
+                                      turn.inbound.user_id, datetime.now(timezone.utc))
         if refusal is not None:
             turn.say(turn.t(refusal))
             turn.go("main")
@@ -198,13 +200,17 @@ class ConfirmScreen(TipStep):
         if team and turn.member is None:
             await abandon(turn, "team.members_only")
             return
+        now = datetime.now(timezone.utc)
+        command = SubmitTip(draft, turn.inbound.channel, turn.inbound.user_id, now,
+                            turn.member.id if team and turn.member else None)
         try:
-            tip, code = await submit(turn, draft, self._secrets, self._rules,
-                                     turn.member.id if team else None)
+            submitted = await submit_tip(command, turn.uow, self._secrets, self._rules)
         except TipRefused as refusal:
             turn.say(turn.t(refusal.key))
             await turn.show()            # the draft stays; they can send it later
             return
+        tip, code = submitted.tip, submitted.code
+        await announce_new(turn, tip, self._rules, now)
         police = await unit_police(turn, tip.unit_id)     # the unit that received it
         turn.say(turn.t("team.receipt" if team else "tip.receipt", code=code, label=tip.label,
                         police=police))

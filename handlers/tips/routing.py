@@ -6,19 +6,20 @@ from typing import Any
 from handlers.dialogue import Turn
 from handlers.domain import Role, Unit
 from handlers.messages import Message, Outgoing
+from handlers.ports import UnitOfWork
 
 
-async def duty_desk(turn: Turn) -> Unit:
+async def duty_desk(uow: UnitOfWork) -> Unit:
     """The command's duty desk: it receives tips whose place is unknown."""
-    units = await turn.uow.units.all()
+    units = await uow.units.all()
     desks = [u for u in units if u.duty_desk]
     return desks[0] if desks else next(u for u in units if u.parent_id is None)
 
 
-async def responsible_unit(turn: Turn, unit_slug: str) -> Unit:
+async def responsible_unit(uow: UnitOfWork, unit_slug: str) -> Unit:
     # resolve: a draft begun before a reorganisation goes to the commune that took it over
-    unit = await turn.uow.units.resolve(unit_slug) if unit_slug not in ("", "?") else None
-    return unit or await duty_desk(turn)
+    unit = await uow.units.resolve(unit_slug) if unit_slug not in ("", "?") else None
+    return unit or await duty_desk(uow)
 
 
 async def unit_at(turn: Turn, location: tuple[float, float]) -> Unit | None:
@@ -60,7 +61,7 @@ async def notify_unit(turn: Turn, unit_id: int, message: Message, about: int | N
     officers = await turn.uow.members.staff_of([unit_id], [Role.OFFICER, Role.COMMAND])
     groups = await turn.uow.groups.of_units([unit_id])
     if not officers and not groups:
-        desk = await duty_desk(turn)
+        desk = await duty_desk(turn.uow)
         officers = await turn.uow.members.staff_of([desk.id], [Role.COMMAND, Role.OFFICER])
         groups = await turn.uow.groups.of_units([desk.id])
     if not officers and not groups:

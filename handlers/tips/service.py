@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from typing import Any
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from handlers.dialogue import Turn
 from handlers.domain import EventKind
 from handlers.text import fold
-from handlers.ports import Secrets
+from handlers.ports import Secrets, UnitOfWork
 from handlers.tips.burst import announce_tip
 from handlers.tips.domain import (ThreadMessage, Tip, TipDraft, TipKind, TipRules, TipStatus,
                                   new_code, new_label, normalise_code)
@@ -26,65 +26,91 @@ class TipRefused(Exception):
         self.key = key
 
 
+@dataclass(frozen=True)
+class SubmitTip:
+    """A resident's tip or a team member's report, as the person finished it."""
+
+    draft: TipDraft
+    channel: str                  # where it came from: the sealed link answers there
+    user_id: str
+    now: datetime
+    reporter_member_id: int | None = None     # a team report's member
+
+
+@dataclass(frozen=True)
+class Submitted:
+    tip: Tip
+    code: str                     # the follow-up code, shown to the person once
+
+
 def windows(now: datetime) -> tuple[datetime, datetime]:
     hour = now.replace(minute=0, second=0, microsecond=0)
     return hour, hour.replace(hour=0)
 
 
-def _counters(turn: Turn, secrets: Secrets) -> tuple[str, str]:
-    account = f"{turn.inbound.channel}:{turn.inbound.user_id}"
+def _counters(secrets: Secrets, channel: str, user_id: str) -> tuple[str, str]:
+    account = f"{channel}:{user_id}"
     return secrets.digest("tips-hour", account), secrets.digest("tips-day", account)
 
 
-async def limit_reached(turn: Turn, secrets: Secrets, rules: TipRules) -> str | None:
+async def limit_reached(uow: UnitOfWork, secrets: Secrets, rules: TipRules, channel: str,
+                        user_id: str, now: datetime) -> str | None:
     """The catalogue key saying why this person may not send a tip now, or None. Asked before
     they start writing, so nobody types a long tip only to have it refused."""
-    hourly, daily = _counters(turn, secrets)
-    hour, day = windows(datetime.now(timezone.utc))
-    if await turn.uow.counters.count(hourly, hour) >= rules.tips_per_hour:
+    hourly, daily = _counters(secrets, channel, user_id)
+    hour, day = windows(now)
+    if await uow.counters.count(hourly, hour) >= rules.tips_per_hour:
         return "tip.limit_hour"
-    if await turn.uow.counters.count(daily, day) >= rules.tips_per_day:
+    if await uow.counters.count(daily, day) >= rules.tips_per_day:
         return "tip.limit_day"
     return None
 
 
-async def check_limits(turn: Turn, secrets: Secrets, rules: TipRules) -> None:
+async def _check_limits(command: SubmitTip, uow: UnitOfWork, secrets: Secrets,
+                        rules: TipRules) -> None:
     """Per-person limits so one person cannot bury a commune's inbox (counted under a keyed
     hash of the account, kept apart from any tip)."""
-    refusal = await limit_reached(turn, secrets, rules)
+    channel, user_id, now = command.channel, command.user_id, command.now
+    refusal = await limit_reached(uow, secrets, rules, channel, user_id, now)
     if refusal is not None:
         raise TipRefused(refusal)
-    hourly, daily = _counters(turn, secrets)
-    hour, day = windows(datetime.now(timezone.utc))
-    await turn.uow.counters.hit(hourly, hour)
-    await turn.uow.counters.hit(daily, day)
+    hourly, daily = _counters(secrets, channel, user_id)
+    hour, day = windows(now)
+    await uow.counters.hit(hourly, hour)
+    await uow.counters.hit(daily, day)
 
 
-async def submit(turn: Turn, draft: TipDraft, secrets: Secrets, rules: TipRules,
-                 reporter_member_id: int | None = None) -> tuple[Tip, str]:
-    """Store the tip and everything that goes with it in the turn's unit of work."""
-    await check_limits(turn, secrets, rules)
-    now = datetime.now(timezone.utc)
-    unit = await responsible_unit(turn, draft.unit_slug)
+async def submit_tip(command: SubmitTip, uow: UnitOfWork, secrets: Secrets,
+                     rules: TipRules) -> Submitted:
+    """Store the tip and what goes with it (limits, routing, the sealed link, the ledger, the
+    audit) in the unit of work; nothing is committed here. Raises TipRefused over a limit.
+    Telling the unit is the caller's (announce_new): it needs the screens' words."""
+    await _check_limits(command, uow, secrets, rules)
+    draft, now = command.draft, command.now
+    unit = await responsible_unit(uow, draft.unit_slug)
     code = new_code()
     text_hash = secrets.digest("text", fold(draft.text)) if draft.text.strip() else ""
-    tip = Tip(id=0, label=await _free_label(turn), kind=draft.kind, category=draft.category,
+    tip = Tip(id=0, label=await _free_label(uow), kind=draft.kind, category=draft.category,
               unit_id=unit.id, status=TipStatus.NEW, text=draft.text.strip(), created_at=now,
               place=draft.place, location=_point(draft.location),
-              contact=draft.contact, reporter_member_id=reporter_member_id,
-              possible_duplicate=bool(text_hash) and await turn.uow.tips.seen_text(
+              contact=draft.contact, reporter_member_id=command.reporter_member_id,
+              possible_duplicate=bool(text_hash) and await uow.tips.seen_text(
                   text_hash, now - DUPLICATE_WINDOW),
               attachments=list(draft.attachments), happened_at=_happened(draft))
     receipt = normalise_code(code) or code       # a fresh code is always well formed
-    tip = await turn.uow.tips.add(tip, secrets.digest("receipt", receipt),
-                                  text_hash, draft.prompted_by or None)
-    await turn.uow.tips.put_link(tip.id, secrets.seal(turn.inbound.channel, turn.inbound.user_id))
+    tip = await uow.tips.add(tip, secrets.digest("receipt", receipt),
+                             text_hash, draft.prompted_by or None)
+    await uow.tips.put_link(tip.id, secrets.seal(command.channel, command.user_id))
     for part in draft.more:        # the rest of a text too long for one tip, in order
-        await turn.uow.tips.add_message(tip.id, ThreadMessage("from_tipster", part, now), None)
-    _record(turn, tip, draft)
+        await uow.tips.add_message(tip.id, ThreadMessage("from_tipster", part, now), None)
+    _record(uow, tip, draft)
+    return Submitted(tip, code)
+
+
+async def announce_new(turn: Turn, tip: Tip, rules: TipRules, now: datetime) -> str:
+    """The new tip's card to its unit (or the burst digest): see handlers.tips.burst."""
     heading = "tip.card.new_team" if tip.kind is TipKind.TEAM_REPORT else "tip.card.new"
-    await announce_tip(turn, tip, heading, rules.cards_per_minute, now)
-    return tip, code
+    return await announce_tip(turn, tip, heading, rules.cards_per_minute, now)
 
 
 def _happened(draft: TipDraft) -> datetime | None:
@@ -94,11 +120,11 @@ def _happened(draft: TipDraft) -> datetime | None:
         return None
 
 
-def _record(turn: Turn, tip: Tip, draft: TipDraft) -> None:
+def _record(uow: UnitOfWork, tip: Tip, draft: TipDraft) -> None:
     source = "team" if tip.kind is TipKind.TEAM_REPORT else "resident"
     data = {"source": source, "prompted_by": draft.prompted_by or None,
             "attachments": len(tip.attachments)}
-    ledger = turn.uow.ledger
+    ledger = uow.ledger
     kind = EventKind.TEAM_REPORT_SUBMITTED if tip.kind is TipKind.TEAM_REPORT \
         else EventKind.TIP_SUBMITTED
     # The ledger row carries no channel for tips: the channel narrows down who sent it.
@@ -106,13 +132,13 @@ def _record(turn: Turn, tip: Tip, draft: TipDraft) -> None:
     ledger.record(EventKind.TIP_ROUTED, unit_id=tip.unit_id, topic=tip.category,
                   ref=str(tip.id))
     actor = "tipster" if tip.kind is TipKind.TIP else f"member:{tip.reporter_member_id}"
-    turn.uow.audit.record(actor, "submitted", "tip", str(tip.id), {"unit": tip.unit_id})
+    uow.audit.record(actor, "submitted", "tip", str(tip.id), {"unit": tip.unit_id})
 
 
-async def _free_label(turn: Turn) -> str:
+async def _free_label(uow: UnitOfWork) -> str:
     while True:
         label = new_label()
-        if not await turn.uow.tips.label_taken(label):
+        if not await uow.tips.label_taken(label):
             return label
 
 

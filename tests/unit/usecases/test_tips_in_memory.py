@@ -53,3 +53,42 @@ async def test_an_officer_of_another_commune_cannot_take_it():
     assert outsider.last.notice == "Đồng chí không có quyền với tin báo này."
     assert app.uow.data.tips[stored.tip.id].tip.taken_by is None
     assert [a.action for a in app.uow.data.audit][-1] == "denied"
+
+
+async def test_the_submit_use_case_takes_a_command_not_a_chat_turn():
+    """handlers.tips.service.submit_tip is called with a SubmitTip and a unit of work, as the
+    screens call it: the tip is routed, sealed and counted; over the limit it is refused and
+    nothing of the refused tip is written."""
+    from datetime import datetime, timezone
+
+    from handlers.tips.domain import TipDraft, TipKind, TipRules
+    from handlers.tips.service import SubmitTip, TipRefused, submit_tip
+    from tests.fakes.memory_uow import MemoryDatabase
+
+    app = await memory_app()
+    rules = TipRules(tips_per_hour=1)
+    now = datetime.now(timezone.utc)
+    draft = TipDraft(kind=TipKind.TIP, category="drugs", unit_slug="cao-thuong",
+                     text="  Có người buôn ma túy ở bến xe  ")
+    command = SubmitTip(draft, "zalo_bot", "u-42", now)
+    database: MemoryDatabase = app.uow
+    async with database() as uow:
+        submitted = await submit_tip(command, uow, app.sealer, rules)
+        await uow.commit()
+    tip = submitted.tip
+    unit = next(u for u in database.data.units if u.slug == "cao-thuong")
+    assert tip.unit_id == unit.id and tip.text == "Có người buôn ma túy ở bến xe"
+    assert len(submitted.code) >= 6 and tip.label
+    assert app.sealer.unseal(database.data.links[tip.id][0]) == ("zalo_bot", "u-42")
+    kinds = [e.kind for e in database.data.events]
+    assert kinds.count(EventKind.TIP_SUBMITTED) == 1 and EventKind.TIP_ROUTED in kinds
+    assert database.data.notifications == []     # telling the unit is the screen's (announce_new)
+
+    async with database() as uow:
+        try:
+            await submit_tip(command, uow, app.sealer, rules)
+        except TipRefused as refusal:
+            assert refusal.key == "tip.limit_hour"
+        else:
+            raise AssertionError("the second tip of the hour was taken")
+    assert len(database.data.tips) == 1
