@@ -32,6 +32,7 @@ class Turn:
     menu_items: list[Any] = field(default_factory=list)   # handlers.features.MenuItem
     reply: Reply = field(default_factory=Reply)
     pending: list[str] = field(default_factory=list)   # keys the last ambiguous answer listed
+    router: GlobalRouter | None = None   # to do what was asked for once a draft is given up
 
     @property
     def lang(self) -> str:
@@ -115,7 +116,7 @@ class Dialogue:
         return Turn(inbound=inbound, uow=uow, subscriber=subscriber, state=state,
                     member=member if member and member.active else None,
                     catalog=self._catalog, screens=self._screens,
-                    menu_items=self._menu_items,
+                    menu_items=self._menu_items, router=self._router,
                     pending=[str(k) for k in pending] if isinstance(pending, list) else [])
 
     def screen(self, step: str) -> Screen | None:
@@ -182,6 +183,7 @@ class GlobalRouter(Protocol):
 
     async def intercept(self, turn: Turn) -> bool: ...
     async def start_over(self, turn: Turn) -> None: ...
+    async def follow(self, turn: Turn, then: object) -> None: ...
 
 
 def activate(turn: Turn, kind: EventKind) -> None:

@@ -1,6 +1,8 @@
 """The router: commands, buttons that work from any screen, and typed menu labels."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from handlers.dialogue import Turn, activate
 from handlers.domain import EventKind, SubscriberStatus
 from handlers.features import Action, ButtonAction, Feature, MenuItem
@@ -32,6 +34,9 @@ class Router:
         if inbound.in_group:
             await self._in_group(turn)
             return True
+        if inbound.kind is Kind.BUTTON and inbound.payload.split(":")[0] in self._actions \
+                and await self._ask_first(turn, {"payload": inbound.payload}):
+            return True
         if inbound.kind is Kind.BUTTON and await self._action(turn):
             return True
         if turn.subscriber.status is SubscriberStatus.BLOCKED:
@@ -40,7 +45,9 @@ class Router:
             turn.say(turn.t("error.edited"))
             return True
         if inbound.kind is Kind.COMMAND:
-            await self._command(turn, inbound.command)
+            if not (self._leaves(turn, inbound.command) and await self._ask_first(
+                    turn, {"command": inbound.command, "args": inbound.args[:200]})):
+                await self._command(turn, inbound.command)
             return True
         if turn.state.step == "new":
             await self.start_over(turn)
@@ -49,9 +56,43 @@ class Router:
         if inbound.kind is Kind.TEXT and onboarded:
             item = self._menu_item(turn, inbound.text)
             if item is not None:
-                await item.action(turn)
+                if not await self._ask_first(turn, {"menu": item.key}):
+                    await item.action(turn)
                 return True
         return False
+
+    def _leaves(self, turn: Turn, command: str) -> bool:
+        """Every known command leads elsewhere, but /start only with a link (it resumes)."""
+        if command != "start":
+            return command in self._commands
+        prefix, _, rest = turn.inbound.args.strip().partition("_")
+        return bool(rest) and prefix in self._links
+
+    async def _ask_first(self, turn: Turn, then: dict[str, str]) -> bool:
+        """A command, menu item or button that would leave a half-written tip asks first
+        (the screen's `leave_for`); what was asked for is done if the person gives it up."""
+        hook = getattr(turn.screens.get(turn.state.step), "leave_for", None)
+        return callable(hook) and bool(await hook(turn, then))
+
+    async def follow(self, turn: Turn, then: object) -> None:
+        """Do what the person asked for before they were asked to give up their draft (read
+        back from the dialogue state: checked again like anything typed)."""
+        then = then if isinstance(then, dict) else {}
+        command, key, payload = then.get("command"), then.get("menu"), then.get("payload")
+        item = next((i for i in visible_menu(turn) if i.key == key), None)
+        if isinstance(command, str) and command in self._commands:
+            args = str(then.get("args", ""))[:200]
+            turn.inbound = replace(turn.inbound, kind=Kind.COMMAND, command=command, args=args,
+                                   text=f"/{command} {args}".strip(), payload="")
+            await self._command(turn, command)
+        elif item is not None:
+            await item.action(turn)
+        elif isinstance(payload, str) and payload:
+            turn.inbound = replace(turn.inbound, kind=Kind.BUTTON, payload=payload[:64], text="")
+            if not await self._action(turn):
+                await go_main(turn)
+        else:
+            await go_main(turn)
 
     async def _action(self, turn: Turn) -> bool:
         """A button that works from any screen; False if the payload names none."""

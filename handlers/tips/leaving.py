@@ -1,6 +1,7 @@
-"""'Bỏ tin báo đang viết?': asked when a typed "menu", "thoát" or "0" would leave a tip or a
-team report with something already written. Keeping it goes back to the step as it was;
-the question is dialogue state like the draft, so it survives a restart."""
+"""'Bỏ tin báo đang viết?': asked when a typed "menu", "thoát" or "0", a command, a menu item
+or a button from elsewhere would leave a tip or a team report with something already written.
+Keeping it goes back to the step as it was; giving it up does what was asked for (or shows the
+main menu). The question is dialogue state like the draft, so it survives a restart."""
 from __future__ import annotations
 
 from handlers.dialogue import Turn, option
@@ -18,6 +19,11 @@ class LeaveScreen(TipStep):
             (option(self.step, "discard", tip_t(turn, "tip.leave_discard")),)))
 
     async def act(self, turn: Turn, key: str, draft: TipDraft) -> None:
+        then = turn.state.data.get("then")
+        if key == "discard" and then and turn.router is not None:
+            await abandon(turn, show=False)
+            await turn.router.follow(turn, then)
+            return
         if key == "discard":
             await abandon(turn)
             return
@@ -29,3 +35,9 @@ class LeaveScreen(TipStep):
 
     async def leave(self, turn: Turn) -> bool:
         return False
+
+    async def leave_for(self, turn: Turn, then: dict[str, str]) -> bool:
+        """Asked for something else while asked this: the same question, for that."""
+        turn.state.data["then"] = then
+        await turn.show()
+        return True

@@ -138,6 +138,9 @@ class TipCommuneScreen(CommuneScreen):
     async def leave(self, turn: Turn) -> bool:
         return await ask_before_leaving(turn, self.step)
 
+    async def leave_for(self, turn: Turn, then: dict[str, str]) -> bool:
+        return await ask_before_leaving(turn, self.step, then)
+
     async def pick(self, turn: Turn, unit, ctx: str) -> None:
         if unit is None:
             turn.say(turn.t("error.bad_button"))

@@ -50,11 +50,12 @@ def advance(turn: Turn, after: str, draft: TipDraft) -> None:
     save(turn, steps[steps.index(after) + 1], draft)
 
 
-async def abandon(turn: Turn, key: str = "tip.cancelled") -> None:
+async def abandon(turn: Turn, key: str = "tip.cancelled", show: bool = True) -> None:
     turn.uow.ledger.record(EventKind.TIP_ABANDONED)
     turn.say(tip_t(turn, key))
     turn.go("main")
-    await turn.show()
+    if show:
+        await turn.show()
 
 
 async def stale(turn: Turn) -> bool:
@@ -72,17 +73,17 @@ def has_work(draft: TipDraft) -> bool:
                 or draft.location or draft.place or draft.more)
 
 
-async def ask_before_leaving(turn: Turn, step: str) -> bool:
-    """A typed "menu" / "thoát" / "0" over a draft with work in it asks first (keep or
-    discard), with everything of the step kept to come back to; False when nothing is written
-    (the step's own way out applies)."""
+async def ask_before_leaving(turn: Turn, step: str, then: dict[str, str] | None = None) -> bool:
+    """A typed "menu" / "thoát" / "0", or a command or menu item (`then`: done if the draft is
+    given up), over a draft with work in it asks first (keep or discard), with everything of
+    the step kept to come back to; False when nothing is written (the way out applies)."""
     if await stale(turn):
-        return True
+        return not then          # the stale draft is gone: what was asked for goes ahead
     if not has_work(draft_of(turn)):
         return False
     data = dict(turn.state.data)
     draft = data.pop("draft", None)
-    turn.go(LEAVE, draft=draft, resume_step=step, resume=data)
+    turn.go(LEAVE, draft=draft, resume_step=step, resume=data, **({"then": then} if then else {}))
     await turn.show()
     return True
 
@@ -140,6 +141,9 @@ class TipStep:
 
     async def leave(self, turn: Turn) -> bool:
         return await ask_before_leaving(turn, self.step)
+
+    async def leave_for(self, turn: Turn, then: dict[str, str]) -> bool:
+        return await ask_before_leaving(turn, self.step, then)
 
     def cancel_row(self, turn: Turn) -> tuple[Button, ...]:
         return (option(self.step, "cancel", tip_t(turn, "tip.cancel")),)

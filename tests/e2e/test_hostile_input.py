@@ -19,7 +19,7 @@ from handlers.messages import Attachment, Inbound, Kind
 from tests.fakes.explorer import Snapshot, explore, make_member, restore, send, state_of
 
 PEOPLE = {  # who, and how many turns the walk may take from each command
-    "resident": (None, {"thuvien": 25, "caidat": 60, "huy": 3, "ngonngu": 3, "tobao": 70}),
+    "resident": (None, {"thuvien": 25, "caidat": 60, "huy": 3, "ngonngu": 3, "tobao": 100}),
     "team": (Role.TEAM_MEMBER, {"baocao": 50}),
     "admin": (Role.ADMIN, {"tinbao": 90, "thongke": 40, "ghinhan": 40, "phatcanhbao": 60}),
 }
@@ -92,7 +92,7 @@ async def walks(app) -> list[Snapshot]:
 
 EXPECTED = {"commune", "topics", "main", "settings", "language", "unsubscribe", "lib_topics",
             "lib_list", "lib_read", "tip_safety", "tip_category", "tip_place", "tip_commune",
-            "tip_text", "tip_media", "tip_contact", "tip_confirm", "tip_lookup", "team_place",
+            "tip_text", "tip_media", "tip_contact", "tip_confirm", "tip_leave", "tip_lookup", "team_place",
             "team_time", "tip_ask", "tip_note", "tip_move", "tip_dup", "stats_period",
             "stats_range", "stats_unit", "act_category", "act_date", "act_count", "act_note",
             "act_confirm", "bc_start", "bc_photo", "bc_topics", "bc_units", "bc_lib_topics",

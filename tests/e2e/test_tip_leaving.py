@@ -9,11 +9,14 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from handlers.messages import Kind
+from handlers.tips.followup import answer_token
 from storage.tables.core import LedgerRow
 from storage.tables.tips import TipRow
 from tests.e2e.harness import button, running_bot
 from tests.e2e.test_console import chat
 from tests.e2e.test_telegram import onboard
+from tests.e2e.test_tipster_typing import asked
 from tests.e2e.tips_helpers import has
 from tests.fakes.botapi.server import FakeBotApi
 from tests.fakes.resident import Resident
@@ -179,3 +182,80 @@ async def test_telegram_typed_menu_asks_before_discarding_a_tip(app, database_ur
     async with app.uow() as uow:
         assert (await uow.dialogues.get("telegram", str(user))).step == "main"
     assert await tips(app) == 0
+
+
+@pytest.mark.parametrize(("how", "what", "then"), [
+    ("command", "thuvien", "Thư viện bản tin. Chọn một chủ đề"),
+    ("command", "canhbao", "Cảnh báo mới nhất"),
+    ("command", "caidat", "Cài đặt của bạn"),
+    ("command", "huy", "Bạn có chắc muốn hủy nhận bản tin"),
+    ("command", "tobao", "Trước khi gửi tin báo"),
+    ("command", "tracuu", "Nhập mã tra cứu"),
+    ("typed", "📚 Thư viện bản tin", "Thư viện bản tin. Chọn một chủ đề"),
+    ("typed", "⚠️ cảnh báo mới", "Cảnh báo mới nhất"),
+])
+async def test_commands_and_menu_items_ask_before_a_written_tip_is_left(app, how, what, then):
+    r = await to_text_step(app)
+    await r.type(TEXT)
+    act = (lambda: r.command(what)) if how == "command" else (lambda: r.type(what))
+    await act()
+    assert ASK in r.screen().text and then not in r.texts()      # was: the draft dropped
+    await r.type("1")
+    assert "gửi kèm ảnh" in r.screen().text
+    await act()
+    await r.type("2")                                # give it up: what was asked for is done
+    assert "Đã hủy tin báo" in r.texts() and then in r.texts()
+    async with app.uow() as uow:
+        state = await uow.dialogues.get("console", r.user_id)
+    assert state.step not in ("tip_leave", "tip_media")
+    assert "draft" not in state.data or not state.data["draft"].get("text")
+
+
+async def test_start_resumes_and_a_police_question_asks_before_leaving_a_tip(app):
+    code = await asked(app)                   # the tipster's first tip, with a question
+    r = Resident(app, "tipster", channel="test")
+    await r.command("tobao")
+    await r.press("tiếp tục")
+    await r.press("Cờ bạc")
+    await r.command("start")                  # /start only resumes: nothing is asked
+    assert "viết dở vẫn còn" in r.texts() and ASK not in r.texts()
+    tip = await tip_id(app)
+    token = answer_token(app.sealer, tip, "test", "tipster")
+    await r.send(Kind.BUTTON, payload=f"tipr:{tip}:{token}")   # "Trả lời" under the question
+    assert ASK in r.screen().text
+    await r.press("bỏ tin báo")
+    assert "Nhập câu trả lời" in r.texts() and code
+
+
+async def tip_id(app) -> int:
+    async with app.uow() as uow:
+        return await uow.session.scalar(select(TipRow.id))
+
+
+async def test_console_a_command_mid_tip_asks_then_does_it(app, database_url):
+    out = await chat(database_url, ["cao thuong", "xong", "/tobao", "1", "1", "1", TEXT,
+                                    "/thuvien", "1", "/thuvien", "2"])
+    assert out.count(ASK) == 2 and "Đã hủy tin báo" in out
+    assert out.index("Đã hủy tin báo") < out.rindex("Thư viện bản tin. Chọn một chủ đề")
+    assert out.count("gửi kèm ảnh") >= 2              # kept once, then given up
+
+
+async def test_telegram_a_menu_key_mid_tip_asks_then_opens_it(app, database_url, api):
+    user = TELEGRAM_USER + 1
+    async with running_bot(database_url, api):
+        await onboard(api, user)
+        api.user_sends(user, "/tobao")
+        safety = await api.wait_for(user, has("Trước khi gửi tin báo"))
+        api.user_presses(user, safety.message_id, button(safety, "tiếp tục"))
+        category = await api.wait_for(user, has("liên quan đến việc gì"))
+        api.user_presses(user, category.message_id, button(category, "Ma túy"))
+        await api.wait_for(user, has("xảy ra ở đâu"))
+        mark = api.mark()
+        api.user_sends(user, "⚠️ Cảnh báo mới")             # the keyboard's key, pressed
+        asked = await api.wait_for(user, has(ASK), since=mark)
+        mark = api.mark()
+        api.user_presses(user, asked.message_id, button(asked, "bỏ tin báo"))
+        await api.wait_for(user, has("Cảnh báo mới nhất"), since=mark)
+        await api.wait_idle()
+    async with app.uow() as uow:
+        assert (await uow.dialogues.get("telegram", str(user))).step == "lib_list"
