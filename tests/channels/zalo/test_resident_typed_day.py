@@ -18,6 +18,7 @@ from handlers.messages import Kind
 from storage.tables.tips import TipMessageRow, TipRow
 from tests.channels.zalo.harness import number_of, running_zalo
 from tests.e2e.broadcasts.people import broadcast
+from tests.e2e.test_resident_bullets import ANONYMITY
 from tests.e2e.test_tips_dialogue import member
 from tests.fakes.resident import Resident
 
@@ -71,7 +72,8 @@ async def test_a_residents_typed_day_on_the_zalo_bot_platform(app, database_url,
         await say(RESIDENT, "1")
         shown = await zbot.wait_for(RESIDENT, SENT)
         await say(RESIDENT, number_of(shown, "Báo tin về việc này"))
-        await zbot.wait_for(RESIDENT, "Trước khi gửi tin báo")
+        safety = await zbot.wait_for(RESIDENT, "Trước khi gửi tin báo")
+        assert ANONYMITY in safety.text                     # the README's stated limits
         await say(RESIDENT, "tiep tuc")
         await zbot.wait_for(RESIDENT, "liên quan đến việc gì")
         await say(RESIDENT, "lua dao")
