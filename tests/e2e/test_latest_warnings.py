@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from broadcasts.model import Status
+from handlers.library_items import LABEL_CHARS
 from storage.tables.tips import TipRow
 from tests.e2e.broadcasts.people import broadcast
 from tests.e2e.harness import button, buttons, running_bot
@@ -62,6 +63,7 @@ async def test_telegram_resident_sees_the_bulletin_sent_to_their_commune_and_rep
         listing = await api.wait_for(RESIDENT, has("Cảnh báo mới nhất"))
         labels = list(buttons(listing))
         assert labels[0].startswith("📢 ") and "sinh trắc học" in labels[0]
+        assert len(labels[0]) <= len("📢 ") + LABEL_CHARS and "… " in labels[0]   # whole words
         assert not any("Nhã Nam" in label or "ma túy" in label for label in labels[:1])
         assert buttons(listing)[labels[0]] == f"lib_list:s.{sent}"
         api.user_presses(RESIDENT, listing.message_id, buttons(listing)[labels[0]])
@@ -96,6 +98,7 @@ async def test_console_resident_reads_the_sent_bulletin_and_goes_on_by_typing(ap
     latest = out.split("Cảnh báo mới nhất")[1]
     first = latest.split("\n  1. ")[1].split("\n")[0]
     assert first.startswith("📢 ") and "sinh trắc học" in first
+    assert len(first) <= len("📢 ") + LABEL_CHARS and "… " in first   # cut between words
     reading = out.split("📢 Bản tin Công an gửi tới địa bàn của bạn")[1]
     assert SENT in reading
     assert "  1. ◀️ Quay lại danh sách" in reading and "  2. 📚 Chủ đề khác" in reading
