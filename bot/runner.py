@@ -65,6 +65,7 @@ async def run(app: App, stop: asyncio.Event | None = None) -> None:
             await zalo.start()
             drains.extend(_zalo_notifications(app, zalo, stop))
             broadcasting.add_zalo(zalo)                 # bulletins on Zalo (issue 6)
+        broadcasting.add_console()                      # console inboxes (issue 10)
         broadcasting.start()
         await stop.wait()
     finally:
@@ -138,3 +139,22 @@ def _stop_on_signals() -> asyncio.Event:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     return stop
+
+
+async def chat_with_engine(app, user_id: str) -> None:
+    """The chat, with the broadcast engine's console drain beside it: a bulletin sent from
+    this terminal reaches console subscribers (their inboxes) without `python -m bot run`."""
+    from bot.console.chat import chat
+    from bot.console.inbox import ConsoleInbox
+
+    scheduler = make_scheduler(app.uow)
+    broadcasting = Broadcasting(app, scheduler)
+    broadcasting.add_console()
+    scheduler.start()
+    broadcasting.start()
+    try:
+        await chat(app.turns, user_id, files_dir=app.settings.files_dir,
+                   inbox=ConsoleInbox(app.settings.files_dir))
+    finally:
+        await broadcasting.stop()
+        scheduler.shutdown(wait=False)

@@ -6,8 +6,9 @@ from config.settings import Settings
 
 
 def broadcast_channels(settings: Settings) -> list[str]:
-    """Channels whose subscribers a fan-out reaches: those with a sender (a drain) here."""
-    channels = []
+    """Channels whose subscribers a fan-out reaches: those with a sender (a drain) here. The
+    console always has one: its inbox is a file (bot.console.inbox)."""
+    channels = ["console"]
     if settings.telegram_token is not None:
         channels.append("telegram")
     if settings.zalo_oa_enabled:       # issue 6: one drain per configured Zalo product

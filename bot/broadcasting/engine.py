@@ -141,6 +141,26 @@ class Broadcasting:
             lease = DrainLease(app.engine, channel, holder_name(), settings.broadcast_lease)
             self.supervisors[channel] = DrainSupervisor(lease, outbox, make_drain)
 
+    def add_console(self) -> None:
+        """The console's drain: bulletins into console users' inboxes (bot.console.inbox), at
+        the broadcast rate, under its own lease like every channel's."""
+        from bot.console.inbox import CHANNEL, ConsoleBroadcastSender, ConsoleInbox
+
+        app, settings = self._app, self._settings
+        clock, rate = SystemClock(), settings.broadcast_rate
+        outbox = SqlOutbox(app.engine)
+        sender = ConsoleBroadcastSender(outbox, app.catalog, ConsoleInbox(settings.files_dir))
+        bucket = TokenBucket(rate, max(1, round(rate / 10)), clock)
+        gate = RunningGate(lambda: outbox.running(datetime.now(timezone.utc)), clock)
+
+        def make_drain() -> Drain:
+            return Drain(outbox, sender, bucket, ChatSpacing(0.0, clock=clock), clock,
+                         channel=CHANNEL, batch_size=max(50, int(rate * 2)), gate=gate,
+                         concurrency=1)
+
+        lease = DrainLease(app.engine, CHANNEL, holder_name(), settings.broadcast_lease)
+        self.supervisors[CHANNEL] = DrainSupervisor(lease, outbox, make_drain)
+
     async def _blocked(self, item: OutboxItem) -> None:
         await self._app.presence.blocked(item.channel, item.chat_id)
 

@@ -103,7 +103,7 @@ async def _run_command(app, args: argparse.Namespace) -> None:
     else:
         await prepare_database(app)
         if args.command == "chat":
-            from bot.console.chat import chat
-            await chat(app.turns, args.user, files_dir=app.settings.files_dir)
+            from bot.runner import chat_with_engine
+            await chat_with_engine(app, args.user)
         else:
             await COMMAND_GROUPS[args.command].handle(app, args)

@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
+from bot.console.inbox import ConsoleInbox
 from bot.turns import Turns, typed
 from handlers.choices import Choices, offered, picked
 from handlers.i18n import Catalog
@@ -15,6 +16,7 @@ from handlers.messages import Document, Inbound, Kind, Message, Reply
 
 CHANNEL = "console"
 QUIT = {"/thoat", "/quit", "/exit"}
+INBOX_EVERY = 1.0     # seconds between looks at the inbox while the user is at the prompt
 
 
 def to_inbound(line: str, user_id: str, shown: Choices = ()) -> Inbound:
@@ -73,9 +75,34 @@ def _save(document: Document, folder: Path) -> Path:
     return path.resolve()
 
 
+def _show_inbox(inbox: ConsoleInbox | None, user_id: str, stdout: TextIO) -> None:
+    for text in inbox.take(user_id) if inbox is not None else ():
+        print(f"\n{text}\n> ", end="", file=stdout, flush=True)
+
+
+async def _watch_inbox(inbox: ConsoleInbox, user_id: str, stdout: TextIO) -> None:
+    """A bulletin that arrives while the user is at the prompt shows at once."""
+    while True:
+        await asyncio.sleep(INBOX_EVERY)
+        _show_inbox(inbox, user_id, stdout)
+
+
 async def chat(turns: Turns, user_id: str, stdin: TextIO = sys.stdin,
-               stdout: TextIO = sys.stdout, files_dir: Path = Path("data/files")) -> None:
-    """Read a line, hand it to the turn pipeline, print the reply, until /thoat or EOF."""
+               stdout: TextIO = sys.stdout, files_dir: Path = Path("data/files"),
+               inbox: ConsoleInbox | None = None) -> None:
+    """Read a line, hand it to the turn pipeline, print the reply, until /thoat or EOF; the
+    user's console inbox (bulletins) shows after each reply and while they wait."""
+    watcher = (asyncio.create_task(_watch_inbox(inbox, user_id, stdout))
+               if inbox is not None else None)
+    try:
+        await _chat(turns, user_id, stdin, stdout, files_dir, inbox)
+    finally:
+        if watcher is not None:
+            watcher.cancel()
+
+
+async def _chat(turns: Turns, user_id: str, stdin: TextIO, stdout: TextIO, files_dir: Path,
+                inbox: ConsoleInbox | None) -> None:
     catalog = turns.catalog
     menu_title = catalog.t(None, "console.menu")
     print(catalog.t(None, "console.intro"), file=stdout, flush=True)
@@ -93,3 +120,4 @@ async def chat(turns: Turns, user_id: str, stdin: TextIO = sys.stdin,
         if reply.messages:       # a notice alone leaves the last message's choices in place
             shown = offered(reply.messages)
         print(f"\n{render(reply, menu_title)}\n> ", end="", file=stdout, flush=True)
+        _show_inbox(inbox, user_id, stdout)
