@@ -68,7 +68,8 @@ async def go_home(turn: Turn) -> None:
 
 async def choose(turn: Turn, screen: Screen, key: str) -> None:
     if key == HOME:
-        await go_home(turn)
+        if not await _hook(turn, screen, "leave"):    # a screen may keep or ask first
+            await go_home(turn)
     else:
         await screen.choose(turn, key)
 

@@ -154,6 +154,22 @@ class TopicsScreen:
     async def free_text(self, turn: Turn, text: str) -> bool:
         return False
 
+    async def leave(self, turn: Turn) -> bool:
+        """Leaving settings' topics ("menu", a command, 🏠) keeps what was ticked: it is saved
+        and said, never dropped silently. Onboarding's ticks wait for "Xong" as before."""
+        data = turn.state.data
+        topics = await turn.uow.topics.active()
+        chosen = [t for t in topics if t in set(data.get("selected", []))]
+        if data.get("ctx") == SETTINGS and chosen and set(chosen) != turn.subscriber.topics:
+            turn.subscriber.topics = set(chosen)
+            turn.record(EventKind.SETTINGS_CHANGED, data={"field": "topics", "topics": chosen})
+            turn.say(turn.t("topics.saved", topics=", ".join(
+                turn.t(f"topic.{slug}") for slug in chosen)))
+        return False
+
+    async def leave_for(self, turn: Turn, then: dict[str, str]) -> bool:
+        return await self.leave(turn)
+
     async def _done(self, turn: Turn, chosen: list[str]) -> None:
         if not chosen:
             turn.reply.notice = turn.t("topics.none_chosen")
