@@ -70,10 +70,11 @@ async def test_a_bulletin_sent_at_the_console_reaches_a_console_subscriber(
     async with app.uow() as uow:
         deliveries = list(await uow.session.execute(
             select(OutboxRow.channel, OutboxRow.chat_id, OutboxRow.state)))
-        state = (await uow.session.scalars(select(BroadcastRow.status))).one()
+        state, broadcast_id = (await uow.session.execute(
+            select(BroadcastRow.status, BroadcastRow.id))).one()
     assert deliveries == [("console", "resident", "sent")]
     assert state in ("running", "done")
-    status = await cli(database_url, "broadcast", "status", "1")
+    status = await cli(database_url, "broadcast", "status", str(broadcast_id))
     assert "✅ Đã gửi: 1/1" in status                 # not "0/0"
     # Shown once: the next session does not repeat it.
     again = await chat(database_url, ["menu"], user="resident")
