@@ -32,7 +32,7 @@ def window_text(t: Translate, hours: float) -> str:
     """The reply window as people say it: "7 ngày" for whole days, else "36 giờ"."""
     if hours >= 24 and hours % 24 == 0:
         return t("broadcast.window.days", n=int(hours // 24))
-    return t("broadcast.window.hours", n=f"{hours:g}")
+    return t("broadcast.window.hours", n=hours)
 
 
 def status_text(t: Translate, view: BroadcastView, *, reach_hours: float) -> str:

@@ -48,8 +48,8 @@ class Catalog:
         template = self._fill(lang, template)
         if not values:
             return template
-        return template.format(**{k: _Number(v, lang) if _numeric(v) else v
-                                  for k, v in values.items()})
+        return template.format(**{k: _Number(v, lang, k not in IDENTIFIERS) if _numeric(v)
+                                  else v for k, v in values.items()})
 
     def variant(self, key: str, typed: bool) -> str:
         """`key.typed` for channels where people type (its words say "type 2", not "tap"),
@@ -68,22 +68,36 @@ class Catalog:
 # How each language writes numbers: Vietnamese "20.000" and "0,5", English "20,000" and "0.5".
 _MARKS = {"vi": str.maketrans({",": ".", ".": ","})}
 
+# Placeholders that name a thing rather than count it: written as they are, never grouped
+# ("bản tin #12345", "năm 2026", "dòng 1042", "0912345678"). Every other whole number is a
+# quantity and has its thousands grouped ("20.000 người", "từ 1 đến 20.000").
+IDENTIFIERS = frozenset({"id", "record", "code", "year", "month", "day", "line", "column", "phone",
+                         "page", "pages", "first", "last"})
+
 
 def _numeric(value: object) -> TypeGuard[float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 class _Number:
-    """A number placed in a text: the template's format spec ("{rate:.1f}", "{limit:,}")
-    is applied, then the language's decimal and thousands marks."""
+    """A number placed in a text: the template's format spec ("{rate:.1f}") is applied, a
+    quantity without one gets its thousands grouped and at most one decimal ("1,5 giờ"), then
+    the language's decimal and thousands marks."""
 
-    def __init__(self, value: float, lang: str) -> None:
-        self._value, self._lang = value, lang
+    def __init__(self, value: float, lang: str, quantity: bool = True) -> None:
+        self._value, self._lang, self._quantity = value, lang, quantity
 
     def __format__(self, spec: str) -> str:
-        text = format(self._value, spec)
+        text = format(self._value, spec or self._default_spec())
         marks = _MARKS.get(self._lang)
         return text.translate(marks) if marks else text
+
+    def _default_spec(self) -> str:
+        if not self._quantity:
+            return ""
+        if isinstance(self._value, float) and not self._value.is_integer():
+            return ",.1f" if abs(self._value * 10 - round(self._value * 10)) < 1e-9 else ",.2f"
+        return ",.0f"
 
     def __str__(self) -> str:
         return format(self, "")

@@ -79,3 +79,23 @@ def test_numbers_are_written_the_way_each_language_writes_them():
     assert "Tốc độ: 0,5 tin/giây" in catalog.t("vi", "broadcast.status.pace", rate=0.5, left="-")
     assert "Rate: 0.5 messages/s" in catalog.t("en", "broadcast.status.pace", rate=0.5, left="-")
     assert "Bản tin #12345 " in catalog.t("vi", "broadcast.status.head", id=12345, state="x")
+
+
+def test_a_quantity_has_its_thousands_grouped_and_an_identifier_never():
+    """One number rule for every text (issue 12): '20000' was printed where a limit was said."""
+    catalog = load_catalog()
+    assert "từ 1 đến 20.000 " in catalog.t("vi", "stats.act.error.count_range", limit=20000)
+    assert "from 1 to 20,000 " in catalog.t("en", "stats.act.error.count_range", limit=20000)
+    assert catalog.t("vi", "broadcast.window.hours", n=1.5) == "1,5 giờ"
+    assert catalog.t("en", "broadcast.window.hours", n=1.5) == "1.5 hours"
+    assert "#12345." in catalog.t("vi", "stats.act.saved", record=12345)
+    assert catalog.t("vi", "stats.format.date", day=3, month=12, year=2026) == "3/12/2026"
+
+
+def test_every_numbered_thing_is_an_identifier(texts):
+    """'#{x}' names a bulletin, a record or an option: it must never read '#12.345'."""
+    from handlers.i18n import IDENTIFIERS
+    numbered = {name for table in texts.values() for template in table.values()
+                for name in re.findall(r"#\{([a-z_]+)", template)}
+    assert numbered - {"label"} <= IDENTIFIERS
+    assert numbered - {"label"}

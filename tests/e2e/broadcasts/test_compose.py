@@ -168,7 +168,7 @@ async def test_bad_schedules_are_explained_and_nothing_is_stored(chat):
     await person.type("   ")
     assert "Nội dung bản tin đang trống" in person.texts()
     await person.type("ồ" * 4001)
-    assert "dài quá (4000 ký tự trở xuống" in person.texts()   # a bulletin's own limit
+    assert "dài quá (4.000 ký tự trở xuống" in person.texts()   # a bulletin's own limit
     await person.send(Kind.MEDIA, media="photo", text="",
                       attachments=(Attachment("photo", "AgAC-file"),))
     assert "Phát bản tin cảnh báo" in person.texts()        # a photo needs its text
