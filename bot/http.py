@@ -9,7 +9,6 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
-from bot.turns import Turns
 from handlers.ports import StorageUnavailable, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -24,9 +23,9 @@ def make_web_app(uow: UnitOfWorkFactory) -> web.Application:
     return web_app
 
 
-def add_telegram_webhook(web_app: web.Application, application: Application, turns: Turns,
+def add_telegram_webhook(web_app: web.Application, application: Application,
                          secret: str) -> None:
-    web_app.router.add_post(TELEGRAM_PATH, TelegramWebhook(application, turns, secret).handle)
+    web_app.router.add_post(TELEGRAM_PATH, TelegramWebhook(application, secret).handle)
 
 
 def _health(uow: UnitOfWorkFactory):
@@ -42,11 +41,11 @@ def _health(uow: UnitOfWorkFactory):
 
 
 class TelegramWebhook:
-    """Authenticate first, de-duplicate by update_id, queue the update, answer at once."""
+    """Authenticate first, queue the update, answer at once; the turn de-duplicates by
+    update_id in its own transaction (a retried update is answered once)."""
 
-    def __init__(self, application: Application, turns: Turns, secret: str) -> None:
+    def __init__(self, application: Application, secret: str) -> None:
         self._application = application
-        self._turns = turns
         self._secret = secret.encode()
 
     async def handle(self, request: web.Request) -> web.Response:
@@ -59,11 +58,6 @@ class TelegramWebhook:
             update_id = int(body["update_id"])
         except (ValueError, KeyError, TypeError):
             return web.Response(status=400)
-        fresh = await self._turns.first_time("telegram", str(update_id))
-        if fresh is None:
-            return web.Response(status=503)   # storage away: Telegram will send it again
-        if not fresh:
-            return web.Response(status=200)
         try:
             update = Update.de_json(body, self._application.bot)
         except Exception:   # a malformed update must not make Telegram retry forever

@@ -32,7 +32,7 @@ async def run(app: App, stop: asyncio.Event | None = None) -> None:
                                         account_rate=settings.telegram_account_rate,
                                         kept=app.kept_file)
         if webhook:
-            add_telegram_webhook(web_app, application, app.turns,
+            add_telegram_webhook(web_app, application,
                                  settings.telegram_webhook_secret.get_secret_value())
     elif not (settings.zalo_oa_enabled or settings.zalo_bot_enabled):
         log.warning("no channel configured: set BOT_TELEGRAM_TOKEN, or try `python -m bot chat`")

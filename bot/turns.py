@@ -2,8 +2,10 @@
 render the `Reply`; what lies between is here, once.
 
 - `typed` reads what a person typed: "/command args" is a command, anything else is text.
-- `Turns.first_time` records a platform's update id, so an update handed out again (polling after
-  a crash, a webhook retried, Zalo's getUpdates) is answered once.
+- Telegram updates carry their id into the turn (`Inbound.update_id`), which records it in its
+  own transaction (`handlers.dialogue`); `Turns.first_time` does the same for adapters that
+  de-duplicate before the turn (Zalo, which records the interaction there too). So an update
+  handed out again (polling after a crash, a webhook retried, Zalo's getUpdates) is answered once.
 - `Turns.answer` calls the dialogue; when the database is away the person is asked to try again
   (`error.busy`), when our code fails they get a polite apology (`error.internal`) and the
   traceback goes to the log, never to the person.

@@ -93,8 +93,15 @@ class Dialogue:
         self._menu_items = sorted(menu_items or [], key=lambda item: item.position)
 
     async def handle(self, inbound: Inbound) -> Reply:
-        """Answer one thing a person did; the state changes only if the whole turn succeeds."""
+        """Answer one thing a person did; the state changes only if the whole turn succeeds.
+
+        An update seen before gets no answer; its id is recorded with the turn's changes, so a
+        turn that failed is answered when the platform hands the update out again."""
         async with self._uow_factory() as uow:
+            if inbound.update_id and not await uow.updates.first_time(inbound.channel,
+                                                                      inbound.update_id):
+                log.info("duplicate update ignored", extra={"channel": inbound.channel})
+                return Reply()
             turn = await self._begin(uow, inbound)
             await self._dispatch(turn)
             # A stranger pressing buttons in an officers' group leaves no trace.

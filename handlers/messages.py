@@ -52,6 +52,9 @@ class Inbound:
     attachments: tuple[Attachment, ...] = ()
     chat_id: str = ""         # the group chat, when the person wrote in a group
     in_group: bool = False
+    # The platform's id of this update, when it has one: a repeat (polling after a crash, a
+    # webhook retried) is answered once, recorded in the turn's own transaction.
+    update_id: str = ""
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,7 @@ from dataclasses import replace
 from telegram import BotCommand, InputFile, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, Forbidden, TelegramError
-from telegram.ext import (Application, ApplicationBuilder, ApplicationHandlerStop,
-                          CallbackQueryHandler,
+from telegram.ext import (Application, ApplicationBuilder, CallbackQueryHandler,
                           ChatMemberHandler, ContextTypes, MessageHandler, TypeHandler, filters)
 
 from bot.telegram.commands import after_reply
@@ -42,10 +41,8 @@ def build_application(token: str, api_url: str, turns: Turns, presence: Presence
         builder = builder.updater(None)
     application = builder.build()
     adapter = TelegramAdapter(turns, presence, kept)
-    if not webhook:
-        # The webhook route de-duplicates before queueing; in polling mode an update handled
-        # just before a crash comes again after the restart, so check here.
-        application.add_handler(TypeHandler(Update, adapter.first_time), group=-1)
+    # An update handed out again (polling after a crash, a webhook retried) is answered once:
+    # the turn records its update_id in its own transaction (handlers.dialogue).
     application.add_handlers(adapter.handlers())
     application.add_error_handler(adapter.on_error)
     return application
@@ -73,11 +70,6 @@ class TelegramAdapter:
                 CallbackQueryHandler(self.on_update),
                 MessageHandler(filters.ChatType.PRIVATE | filters.ChatType.GROUPS, self.on_update),
                 TypeHandler(Update, self.on_ignored)]
-
-    async def first_time(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        # Storage away (None): let the update through, the turn itself tells the person.
-        if await self._turns.first_time(CHANNEL, str(update.update_id)) is False:
-            raise ApplicationHandlerStop
 
     async def on_member(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         change = update.my_chat_member

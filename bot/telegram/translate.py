@@ -24,7 +24,8 @@ def to_inbound(update: Update) -> Inbound | None:
     if chat.type != ChatType.PRIVATE and not in_group:
         return None
     base = dict(channel=CHANNEL, user_id=str(user.id), language=user.language_code,
-                in_group=in_group, chat_id=str(chat.id) if in_group else "")
+                in_group=in_group, chat_id=str(chat.id) if in_group else "",
+                update_id=str(update.update_id))
     if update.callback_query is not None:
         return Inbound(kind=Kind.BUTTON, payload=update.callback_query.data or "", **base)
     if update.edited_message is not None:

@@ -147,6 +147,24 @@ async def test_conversation_continues_after_restart(app, database_url, api):
         assert "Xã Việt Ngọc" in done.text
 
 
+async def test_an_update_served_again_after_a_restart_is_answered_once(app, database_url, api):
+    """Polling: the update a stopped bot had not confirmed is served to the next process, which
+    must not answer it twice; the one after it is answered."""
+    async with running_bot(database_url, api):
+        await onboard(api)
+        update = api.user_sends(RESIDENT, "/khancap")
+        await api.wait_for(RESIDENT, has("Số điện thoại khẩn cấp"))
+    async with running_bot(database_url, api):
+        api.hand_out_again(update)
+        api.user_sends(RESIDENT, "/caidat")
+        await api.wait_for(RESIDENT, has("Cài đặt của bạn"))
+        await api.wait_idle()
+    emergency = [m for m in api.messages_to(RESIDENT) if "Số điện thoại khẩn cấp" in (m.text or "")]
+    assert len(emergency) == 1
+    async with app.uow() as uow:
+        assert not await uow.updates.first_time("telegram", str(update["update_id"]))
+
+
 async def test_webhook_mode_authenticates_deduplicates_and_answers(app, database_url, api):
     async with running_bot(database_url, api, mode="webhook") as bot:
         assert api.webhook["secret_token"] == SECRET
@@ -164,6 +182,8 @@ async def test_webhook_mode_authenticates_deduplicates_and_answers(app, database
         update = api.user_sends(RESIDENT, "/khancap")
         await api.wait_for(RESIDENT, has("Số điện thoại khẩn cấp"))
         await api.redeliver(update)
+        api.user_sends(RESIDENT, "/caidat")       # answered after the repeat, in order
+        await api.wait_for(RESIDENT, has("Cài đặt của bạn"))
         await api.wait_idle()
         emergency = [m for m in api.messages_to(RESIDENT) if "Số điện thoại khẩn cấp" in (m.text or "")]
         assert len(emergency) == 1

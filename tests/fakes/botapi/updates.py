@@ -50,6 +50,12 @@ class UpdatesMixin:
     def _drop_disallowed(self) -> None:
         self._updates = [u for u in self._updates if self._allowed(u)]
 
+    def hand_out_again(self, update: dict) -> None:
+        """Serve an update already handed out once more by getUpdates, as Telegram does when the
+        bot stopped before confirming it (the next getUpdates' offset)."""
+        self._updates.insert(0, update)
+        self._pulse_updates()
+
     @property
     def pending_updates(self) -> list[dict]:
         """Updates queued and not yet confirmed (getUpdates) or delivered (webhook)."""
