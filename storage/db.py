@@ -13,6 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engin
 from storage.state_sealing import StateSealer
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# SQLite has one writer. With many connections, transactions wait for it in SQLite's busy
+# handler, which sleeps in steps of up to 100 ms and lets a busy writer (the outbox drain)
+# take the lock again and again; two connections make them queue in the pool instead, in
+# order. broadcast_benchmark.py: residents' reply p95 during a broadcast 0.7 s with the
+# default pool (5 + 10), about 0.35-0.45 s with 2; 1 serialises reads too (0.59 s).
+SQLITE_CONNECTIONS = 2
 # The key that seals each engine's dialogue states (a tip draft sits next to the person's id
 # there); it comes from outside the database, see seal_dialogue_states.
 _STATE_SEALERS: WeakKeyDictionary = WeakKeyDictionary()
@@ -23,7 +29,8 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     secure_delete."""
     if url.startswith("sqlite"):
         _ensure_sqlite_dir(url)
-        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 15})
+        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 15},
+                                     pool_size=SQLITE_CONNECTIONS, max_overflow=0)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     return create_async_engine(url, echo=echo, pool_pre_ping=True, pool_size=10,
