@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 from weakref import WeakKeyDictionary
 
 from alembic import command
@@ -21,7 +22,7 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_CONNECTIONS = 2
 # The key that seals each engine's dialogue states (a tip draft sits next to the person's id
 # there); it comes from outside the database, see seal_dialogue_states.
-_STATE_SEALERS: WeakKeyDictionary = WeakKeyDictionary()
+_STATE_SEALERS: WeakKeyDictionary[Any, StateSealer] = WeakKeyDictionary()
 
 
 def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
@@ -43,7 +44,7 @@ def _ensure_sqlite_dir(url: str) -> None:
         Path(path).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=15000")

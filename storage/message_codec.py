@@ -1,10 +1,12 @@
 """A neutral Message as JSON for the notifications outbox, and back."""
 from __future__ import annotations
 
+from typing import Any
+
 from handlers.messages import Attachment, Button, Message
 
 
-def encode_message(message: Message) -> dict:
+def encode_message(message: Message) -> dict[str, Any]:
     return {"text": message.text, "protect": message.protect,
             "buttons": [[{"label": b.label, "payload": b.payload} for b in row]
                         for row in message.buttons],
@@ -12,7 +14,7 @@ def encode_message(message: Message) -> dict:
                              "group": a.group} for a in message.attachments]}
 
 
-def decode_message(data: dict) -> Message:
+def decode_message(data: dict[str, Any]) -> Message:
     buttons = tuple(tuple(Button(label=b["label"], payload=b["payload"]) for b in row)
                     for row in data.get("buttons", []))
     attachments = tuple(Attachment(kind=a["kind"], ref=a["ref"], mime=a.get("mime", ""),

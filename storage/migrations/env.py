@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from alembic import context
 from sqlalchemy import create_engine
+from sqlalchemy.engine import Connection
 
 from storage.tables import metadata
 
@@ -13,7 +14,7 @@ target_metadata = metadata
 def run() -> None:
     connection = config.attributes.get("connection")
     if connection is None:  # plain `alembic` CLI use, e.g. autogenerate during development
-        url = config.get_main_option("sqlalchemy.url").replace("+aiosqlite", "").replace(
+        url = (config.get_main_option("sqlalchemy.url") or "").replace("+aiosqlite", "").replace(
             "+asyncpg", "+psycopg")
         with create_engine(url).connect() as sync_connection:
             _migrate(sync_connection)
@@ -22,7 +23,7 @@ def run() -> None:
     _migrate(connection)
 
 
-def _migrate(connection) -> None:
+def _migrate(connection: Connection) -> None:
     context.configure(connection=connection, target_metadata=target_metadata,
                       render_as_batch=connection.dialect.name == "sqlite")
     with context.begin_transaction():

@@ -1,6 +1,8 @@
 """Tables of the broadcast feature: bulletins sent out, their outbox, the drain leases."""
 from __future__ import annotations
 
+from typing import Any
+
 from datetime import datetime
 
 from sqlalchemy import (JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text,
@@ -28,11 +30,11 @@ class BroadcastRow(Base):
     photo_ref: Mapped[str | None] = mapped_column(String(1024))      # a path, URL or file id
     photo_file_id: Mapped[str | None] = mapped_column(String(256))   # once uploaded: reused
     photo_error: Mapped[str | None] = mapped_column(String(200))     # rejected: text only
-    topics: Mapped[list] = mapped_column(JSON, default=list)
-    unit_ids: Mapped[list] = mapped_column(JSON, default=list)       # empty with all_units
+    topics: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    unit_ids: Mapped[list[Any]] = mapped_column(JSON, default=list)       # empty with all_units
     all_units: Mapped[bool] = mapped_column(Boolean, default=False)
     audience: Mapped[str] = mapped_column(String(16))                # residents | team | both
-    channels: Mapped[list] = mapped_column(JSON, default=list)       # fanned out to these
+    channels: Mapped[list[Any]] = mapped_column(JSON, default=list)       # fanned out to these
     sender: Mapped[str] = mapped_column(String(64))                  # "member:12" or "cli"
     sender_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
     status: Mapped[str] = mapped_column(String(16))

@@ -1,10 +1,13 @@
 """Tables. Portable SQL only: everything here runs on SQLite and PostgreSQL."""
 from __future__ import annotations
 
+from typing import Any
+
 from datetime import date, datetime, timezone
 
 from sqlalchemy import (JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer,
                         MetaData, String, Text, TypeDecorator, UniqueConstraint, false)
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING = {"ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -19,18 +22,18 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class UtcDateTime(TypeDecorator):
+class UtcDateTime(TypeDecorator[datetime]):
     """Aware UTC datetimes on both databases (SQLite hands back naive ones otherwise)."""
 
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value, dialect):
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=timezone.utc)
         return value.astimezone(timezone.utc) if value is not None else None
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
         return value
@@ -49,10 +52,10 @@ class UnitRow(Base):
     police: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(32))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
-    aliases: Mapped[list] = mapped_column(JSON, default=list)
+    aliases: Mapped[list[Any]] = mapped_column(JSON, default=list)
     duty_desk: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    boundary: Mapped[dict | None] = mapped_column(JSON)   # GeoJSON geometry, optional
+    boundary: Mapped[dict[str, Any] | None] = mapped_column(JSON)   # GeoJSON geometry, optional
     phone: Mapped[str | None] = mapped_column(String(40))
     address: Mapped[str | None] = mapped_column(String(300))
     # A unit merged into another (a reorganisation) is history: inactive, pointing at the
@@ -110,7 +113,7 @@ class DialogueRow(Base):
     channel: Mapped[str] = mapped_column(String(16), primary_key=True)
     user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     step: Mapped[str] = mapped_column(String(32))
-    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
@@ -128,7 +131,7 @@ class LedgerRow(Base):
     topic: Mapped[str | None] = mapped_column(String(40))
     ref: Mapped[str | None] = mapped_column(String(64))
     count: Mapped[int] = mapped_column(Integer, default=1)
-    data: Mapped[dict | None] = mapped_column(JSON)
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class ProcessedUpdateRow(Base):
@@ -214,4 +217,4 @@ class AuditRow(Base):
     action: Mapped[str] = mapped_column(String(40))
     subject: Mapped[str] = mapped_column(String(40))      # "tip", "invite", "activity", ...
     subject_id: Mapped[str | None] = mapped_column(String(64))
-    data: Mapped[dict | None] = mapped_column(JSON)
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSON)

@@ -26,7 +26,7 @@ class _Counts:
     count: Mapped[int] = mapped_column(BigInteger)
 
 
-def _key(name: str):
+def _key(name: str) -> tuple[PrimaryKeyConstraint, dict[str, bool]]:
     return (PrimaryKeyConstraint("kind", "unit_id", "day", "topic", "channel", name=name),
             {"sqlite_with_rowid": False})
 

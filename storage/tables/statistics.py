@@ -1,13 +1,20 @@
 """Tables of the statistics feature: offline activities (versioned) and unit successions."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text,
                         UniqueConstraint, delete, select, text)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.tables.core import Base, BigId, LedgerRow, utcnow
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from handlers.domain import UnitSpec
 
 
 class ActivityRow(Base):
@@ -71,7 +78,7 @@ STATS_TIPS = Index("ix_ledger_stats_tips", LedgerRow.kind, LedgerRow.at, LedgerR
                    postgresql_where=text(TIP_KINDS_SQL), postgresql_include=["data"])
 
 
-async def sync_successions(session, specs) -> set[str]:
+async def sync_successions(session: AsyncSession, specs: Iterable[UnitSpec]) -> set[str]:
     """Make the stored successions match the directory's `replaces:` lists for the units it
     names; returns the slugs of units whose successions changed. Units absent from the file
     keep theirs (a directory file may cover only part of the tree)."""
@@ -80,7 +87,7 @@ async def sync_successions(session, specs) -> set[str]:
     for row in await session.scalars(select(SuccessionRow).where(
             SuccessionRow.new_slug.in_(list(named)))):
         stored.setdefault(row.new_slug, {})[row.old_slug] = row
-    changed = set()
+    changed: set[str] = set()
     for slug, spec in named.items():
         wanted = {old: spec.effective for old in spec.replaces}
         have = stored.get(slug, {})

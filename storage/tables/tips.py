@@ -3,6 +3,8 @@
 reach the tipster lives in tip_links, encrypted with a key the database does not hold."""
 from __future__ import annotations
 
+from typing import Any
+
 from datetime import datetime
 
 from sqlalchemy import (JSON, Boolean, Float, ForeignKey, Index, Integer, LargeBinary, String,
@@ -29,7 +31,7 @@ class TipRow(Base):
     longitude: Mapped[float | None] = mapped_column(Float)
     text: Mapped[str] = mapped_column(Text, default="")
     contact: Mapped[str] = mapped_column(String(200), default="")
-    attachments: Mapped[list] = mapped_column(JSON, default=list)
+    attachments: Mapped[list[Any]] = mapped_column(JSON, default=list)
     text_hash: Mapped[str] = mapped_column(String(64), default="")
     possible_duplicate: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(16))
@@ -65,7 +67,7 @@ class TipMessageRow(Base):
     direction: Mapped[str] = mapped_column(String(16))
     author_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
     text: Mapped[str] = mapped_column(Text, default="")
-    attachments: Mapped[list] = mapped_column(JSON, default=list)
+    attachments: Mapped[list[Any]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
@@ -97,7 +99,7 @@ class NotificationRow(Base):
     tip_id: Mapped[int | None] = mapped_column(ForeignKey("tips.id"))
     # The tip an officer's message shows (card, answer): erased with the tip's contents.
     about_tip_id: Mapped[int | None] = mapped_column(BigId, index=True)
-    payload: Mapped[dict] = mapped_column(JSON)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     state: Mapped[str] = mapped_column(String(16), default=DeliveryState.PENDING.value)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     not_before: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
