@@ -11,11 +11,7 @@ from handlers.ports import UnitRepository
 
 async def command_unit(units: UnitRepository) -> Unit | None:
     """The command: the current directory's duty desk, or its first top-level unit."""
-    current = list(await units.all())
-    desks = [u for u in current if u.duty_desk]
-    tops = [u for u in current if u.parent_id is None]
-    found = desks or tops
-    return found[0] if found else None
+    return await units.command()
 
 
 async def command_police(turn: Turn) -> str:

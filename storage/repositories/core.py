@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timezone
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,32 +17,48 @@ from storage.repositories.unit_moves import UnitMoves
 
 
 class SqlSubscribers:
+    """Rows read in this unit of work are held (the session's identity map holds them only
+    weakly), so saving what was read costs no second SELECT of the row or of its topics."""
+
     def __init__(self, session: AsyncSession) -> None:
         self._s = session
+        self._rows: dict[int, SubscriberRow] = {}
+        self._topics: dict[int, set[str]] = {}   # subscriber id -> topics stored
 
     async def get(self, channel: str, user_id: str) -> Subscriber | None:
-        row = await self._s.scalar(select(SubscriberRow).where(
-            SubscriberRow.channel == channel, SubscriberRow.user_id == user_id))
-        if row is None:
+        found = (await self._s.execute(
+            select(SubscriberRow, SubscriberTopicRow.topic).outerjoin(
+                SubscriberTopicRow, SubscriberTopicRow.subscriber_id == SubscriberRow.id).where(
+                SubscriberRow.channel == channel, SubscriberRow.user_id == user_id))).all()
+        if not found:
             return None
-        topics = await self._s.scalars(select(SubscriberTopicRow.topic).where(
-            SubscriberTopicRow.subscriber_id == row.id))
-        return _subscriber(row, set(topics))
+        row = found[0][0]
+        topics = {topic for _, topic in found if topic is not None}
+        self._rows[row.id], self._topics[row.id] = row, set(topics)
+        return _subscriber(row, topics)
 
     async def save(self, sub: Subscriber) -> Subscriber:
-        row = await self._s.get(SubscriberRow, sub.id) if sub.id else None
+        row = self._rows.get(sub.id) if sub.id else None
+        if row is None and sub.id:
+            row = await self._s.get(SubscriberRow, sub.id)
         if row is None:
             row = SubscriberRow(channel=sub.channel, user_id=sub.user_id, created_at=utcnow())
             self._s.add(row)
         row.language, row.unit_id, row.status = sub.language, sub.unit_id, sub.status.value
         row.updated_at = sub.updated_at or utcnow()
-        await self._s.flush()
+        if row.id is None:
+            await self._s.flush()      # a new subscriber needs its id for its topics
+            self._topics[row.id] = set()
+        self._rows[row.id] = row
         await self._sync_topics(row.id, sub.topics)
         return _subscriber(row, set(sub.topics))
 
     async def _sync_topics(self, subscriber_id: int, topics: set[str]) -> None:
-        stored = set(await self._s.scalars(select(SubscriberTopicRow.topic).where(
-            SubscriberTopicRow.subscriber_id == subscriber_id)))
+        stored = self._topics.get(subscriber_id)
+        if stored is None:
+            stored = set(await self._s.scalars(select(SubscriberTopicRow.topic).where(
+                SubscriberTopicRow.subscriber_id == subscriber_id)))
+        self._topics[subscriber_id] = set(topics)
         if stored - topics:
             await self._s.execute(delete(SubscriberTopicRow).where(
                 SubscriberTopicRow.subscriber_id == subscriber_id,
@@ -68,19 +84,23 @@ class SqlDialogues:
     def __init__(self, session: AsyncSession) -> None:
         self._s = session
         self._sealer = state_sealer(session)
+        self._rows: dict[tuple[str, str], DialogueRow] = {}   # held: put costs no SELECT
 
     async def get(self, channel: str, user_id: str) -> DialogueState | None:
         row = await self._s.get(DialogueRow, (channel, user_id))
         if row is None:
             return None
+        self._rows[(channel, user_id)] = row
         data = self._sealer.unseal(row.data) if self._sealer else dict(row.data or {})
         return DialogueState(step=row.step, data=data) if data is not None else None
 
     async def put(self, channel: str, user_id: str, state: DialogueState) -> None:
-        row = await self._s.get(DialogueRow, (channel, user_id))
+        row = self._rows.get((channel, user_id)) or await self._s.get(DialogueRow,
+                                                                      (channel, user_id))
         if row is None:
             row = DialogueRow(channel=channel, user_id=user_id)
             self._s.add(row)
+        self._rows[(channel, user_id)] = row
         data = self._sealer.seal(dict(state.data)) if self._sealer else dict(state.data)
         row.step, row.data, row.updated_at = state.step, data, utcnow()
 
@@ -111,6 +131,13 @@ class SqlUnits(UnitMoves):
 
     async def by_slug(self, slug: str) -> Unit | None:
         row = await self._s.scalar(select(UnitRow).where(UnitRow.slug == slug, UnitRow.active))
+        return _unit(row) if row else None
+
+    async def command(self) -> Unit | None:
+        """The current directory's first duty desk, else its first top-level unit: one row."""
+        row = await self._s.scalar(select(UnitRow).where(
+            UnitRow.active, or_(UnitRow.duty_desk, UnitRow.parent_id.is_(None))).order_by(
+            UnitRow.duty_desk.desc(), UnitRow.id).limit(1))
         return _unit(row) if row else None
 
     async def by_id(self, unit_id: int) -> Unit | None:

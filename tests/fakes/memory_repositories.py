@@ -204,6 +204,11 @@ class MemoryUnits:
     async def by_id(self, unit_id: int) -> Unit | None:
         return next((u for u in self._d.units if u.id == unit_id), None)
 
+    async def command(self) -> Unit | None:
+        current = sorted(self._current(), key=lambda u: u.id)
+        found = [u for u in current if u.duty_desk] or [u for u in current if u.parent_id is None]
+        return found[0] if found else None
+
     async def any_by_slug(self, slug: str) -> Unit | None:
         return next((u for u in self._d.units if u.slug == slug), None)
 
