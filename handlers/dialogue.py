@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from typing import Any, Protocol
 
 from handlers.domain import DialogueState, EventKind, Member, Subscriber, SubscriberStatus
@@ -96,17 +95,19 @@ class Dialogue:
         """Answer one thing a person did; the state changes only if the whole turn succeeds.
 
         An update seen before gets no answer; its id is recorded with the turn's changes, so a
-        turn that failed is answered when the platform hands the update out again."""
+        turn that failed is answered when the platform hands the update out again. The id is
+        recorded last: on SQLite the first write takes the database's one write lock until the
+        commit, and an ordinary turn then holds it for its two writes, not for all its reads
+        (a repeat, which is rare, is worked out and then thrown away unanswered)."""
         async with self._uow_factory() as uow:
+            turn = await self._begin(uow, inbound)
+            await self._dispatch(turn)
             if inbound.update_id and not await uow.updates.first_time(inbound.channel,
                                                                       inbound.update_id):
                 log.info("duplicate update ignored", extra={"channel": inbound.channel})
-                return Reply()
-            turn = await self._begin(uow, inbound)
-            await self._dispatch(turn)
+                return Reply()      # the unit of work ends without a commit: nothing is kept
             # A stranger pressing buttons in an officers' group leaves no trace.
             if not inbound.in_group or turn.member is not None:
-                turn.subscriber.updated_at = datetime.now(timezone.utc)
                 turn.subscriber = await uow.subscribers.save(turn.subscriber)
                 await uow.dialogues.put(inbound.channel, inbound.user_id, turn.state)
             await uow.commit()

@@ -44,8 +44,14 @@ class SqlSubscribers:
         if row is None:
             row = SubscriberRow(channel=sub.channel, user_id=sub.user_id, created_at=utcnow())
             self._s.add(row)
-        row.language, row.unit_id, row.status = sub.language, sub.unit_id, sub.status.value
-        row.updated_at = sub.updated_at or utcnow()
+        fields = (sub.language, sub.unit_id, sub.status.value)
+        # updated_at is when the subscription last changed, not when the person last wrote:
+        # the bot keeps no "last seen" of residents, and a turn that changes nothing writes
+        # nothing to this row.
+        if row.id is None or (row.language, row.unit_id, row.status) != fields \
+                or self._topics.get(row.id) != set(sub.topics):
+            row.updated_at = utcnow()
+        row.language, row.unit_id, row.status = fields
         if row.id is None:
             await self._s.flush()      # a new subscriber needs its id for its topics
             self._topics[row.id] = set()

@@ -54,13 +54,30 @@ async def test_the_emergency_numbers_cost_one_read_per_row_and_one_write_per_cha
     reads = [s for s in seen if s.startswith("SELECT")]
     writes = [s for s in seen if s.startswith(("INSERT", "UPDATE", "DELETE"))]
     # the resident with their topics (one join), the conversation, officer or not, the
-    # commune and the command's duty desk; the update id, the conversation, last seen
+    # commune and the command's duty desk; the update id and the conversation. The resident's
+    # row is not written: nothing in it changed, and the bot keeps no "last seen".
     assert len(reads) == 5, reads
-    assert len(writes) == 3, writes
+    assert len(writes) == 2, writes
+    assert not any(s.startswith("UPDATE subscribers") for s in writes)
     assert sum("FROM subscribers" in s for s in reads) == 1
     assert sum("subscriber_topics" in s for s in seen) == 1       # read with the resident
     assert not any("units" in s and "LIMIT" not in s and "units.id =" not in s for s in reads), \
         "the whole directory was loaded for two units"
+
+
+async def test_a_change_of_subscription_is_dated_and_a_visit_is_not(app):
+    await subscribed(app)
+    async with app.uow() as uow:
+        before = (await uow.subscribers.get("telegram", ASKER)).updated_at
+    await app.dialogue.handle(command("khancap", 3))
+    async with app.uow() as uow:
+        resident = await uow.subscribers.get("telegram", ASKER)
+        assert resident.updated_at == before
+        resident.language = "en"
+        await uow.subscribers.save(resident)
+        await uow.commit()
+    async with app.uow() as uow:
+        assert (await uow.subscribers.get("telegram", ASKER)).updated_at > before
 
 
 async def test_saving_changed_topics_writes_only_the_difference(app):
