@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
 from sqlalchemy import bindparam, case, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -23,6 +24,10 @@ from delivery.states import WITH_REASON, DeliveryState
 from handlers.domain import EventKind
 from storage.tables.broadcasts import BroadcastRow, OutboxRow
 from storage.tables.core import LedgerRow
+
+if TYPE_CHECKING:
+    from sqlalchemy.sql.dml import ReturningUpdate
+    from sqlalchemy.sql.elements import Case
 
 _OUTBOX = OutboxRow.__table__
 _LEDGER = LedgerRow.__table__
@@ -41,14 +46,14 @@ class Outcome:
     message_ref: str | None = None
     error: str | None = None
     not_before: datetime | None = None
-    done: asyncio.Future = field(default=None, repr=False)
+    done: asyncio.Future[None] | None = field(default=None, repr=False)   # set by record()
 
 
 class OutcomeWriter:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
         self._queue: list[Outcome] = []
-        self._flusher: asyncio.Task | None = None
+        self._flusher: asyncio.Task[None] | None = None
         self._topics: dict[int, str | None] = {}   # broadcast -> the topic its ledger rows carry
 
     async def record(self, outcome: Outcome) -> None:
@@ -90,6 +95,7 @@ class OutcomeWriter:
         ledger = []
         for row in sorted(changed, key=lambda r: r.id):
             o = finals[row.id]
+            assert o.kind is not None   # a final state has its ledger kind
             ledger.append(dict(at=now, kind=o.kind.value, channel=row.channel,
                                unit_id=row.unit_id, topic=await self._topic(conn, row.broadcast_id),
                                ref=str(row.broadcast_id), count=1,
@@ -112,11 +118,12 @@ def _first_of_each(finals: list[Outcome]) -> dict[int, Outcome]:
     return by_id
 
 
-def _finals_update(finals: dict[int, Outcome], now: datetime):
+def _finals_update(finals: dict[int, Outcome],
+                   now: datetime) -> ReturningUpdate[int, int, str, int | None]:
     """One UPDATE of every row of ``finals`` still 'sending', returning what the ledger needs."""
     c = _OUTBOX.c
-    values: dict = {"state": case({i: o.state.value for i, o in finals.items()}, value=c.id),
-                    "done_at": now}
+    values: dict[str, Case[str] | datetime] = {
+        "state": case({i: o.state.value for i, o in finals.items()}, value=c.id), "done_at": now}
     refs = {i: o.message_ref for i, o in finals.items() if o.message_ref is not None}
     if refs:
         values["message_ref"] = case(refs, value=c.id, else_=c.message_ref)
@@ -129,9 +136,11 @@ def _finals_update(finals: dict[int, Outcome], now: datetime):
 
 def _settle(batch: list[Outcome], error: Exception | None) -> None:
     for outcome in batch:
-        if outcome.done.done():
+        done = outcome.done
+        assert done is not None   # record() gave it one before queueing it
+        if done.done():
             continue
         if error is None:
-            outcome.done.set_result(None)
+            done.set_result(None)
         else:
-            outcome.done.set_exception(error)
+            done.set_exception(error)
