@@ -67,6 +67,13 @@ def state_sealer(session: AsyncSession) -> StateSealer | None:
     return _STATE_SEALERS.get(engine) if engine is not None else None
 
 
+def dialect_name(session: AsyncSession) -> str:
+    """``session.bind.dialect.name``: "sqlite" or "postgresql"."""
+    bind = session.bind
+    assert bind is not None   # storage's sessions are bound to an engine (or a connection)
+    return bind.dialect.name
+
+
 def alembic_config(url: str | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))

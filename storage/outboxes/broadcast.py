@@ -9,6 +9,7 @@ PostgreSQL with ``FOR UPDATE SKIP LOCKED``, on SQLite (one writer at a time) by 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
@@ -19,6 +20,10 @@ from handlers.domain import EventKind
 from storage.tables.broadcasts import BroadcastRow, OutboxRow
 from storage.repositories.broadcasts import BroadcastInfo, info_of
 from storage.outboxes.outcomes import Outcome, OutcomeWriter
+from storage.results import rowcount
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Row
 
 _RETURNED = (OutboxRow.id, OutboxRow.broadcast_id, OutboxRow.channel, OutboxRow.chat_id,
              OutboxRow.subscriber_id, OutboxRow.attempts, OutboxRow.language,
@@ -53,7 +58,7 @@ class SqlOutbox:
         return [self._item(row) for row in sorted(rows, key=lambda r: r.id)]
 
     @staticmethod
-    def _item(row) -> OutboxItem:
+    def _item(row: Row[int, int, str, str, int | None, int, str, str | None]) -> OutboxItem:
         return OutboxItem(id=row.id, channel=row.channel, attempts=row.attempts,
                           chat_id=row.chat_id, subscriber_id=row.subscriber_id,
                           broadcast_id=row.broadcast_id, language=row.language,
@@ -98,7 +103,7 @@ class SqlOutbox:
                 OutboxRow.channel == channel, OutboxRow.state == DeliveryState.SENDING,
                 OutboxRow.claimed_at <= older_than).values(state=DeliveryState.PENDING, claimed_at=None),
                 execution_options=_NO_SYNC)
-        return result.rowcount or 0
+        return rowcount(result)
 
     # What the senders need to know about a broadcast's content.
 

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from storage.tables.broadcasts import DrainLeaseRow
 from storage.repositories.broadcasts import aware
+from storage.results import rowcount
 
 _NO_SYNC = {"synchronize_session": False}
 
@@ -38,12 +39,12 @@ class DrainLease:
                 DrainLeaseRow.channel == self.channel,
                 or_(DrainLeaseRow.holder == self.holder, DrainLeaseRow.expires_at < now)).values(
                 holder=self.holder, expires_at=until), execution_options=_NO_SYNC)
-            if result.rowcount == 1:
+            if rowcount(result) == 1:
                 return True
             inserted = await s.execute(self._insert(DrainLeaseRow).values(
                 channel=self.channel, holder=self.holder, expires_at=until)
                 .on_conflict_do_nothing())
-            return inserted.rowcount == 1
+            return rowcount(inserted) == 1
 
     async def take_over(self, dead_holder: str) -> bool:
         """Take the lease from a holder known to be dead, without waiting for it to expire."""
@@ -52,7 +53,7 @@ class DrainLease:
                 DrainLeaseRow.channel == self.channel, DrainLeaseRow.holder == dead_holder)
                 .values(holder=self.holder, expires_at=_now() + timedelta(seconds=self.ttl)),
                 execution_options=_NO_SYNC)
-            return result.rowcount == 1
+            return rowcount(result) == 1
 
     async def release(self) -> None:
         """Give the lease up at once (clean stop), so another process need not wait it out."""

@@ -15,6 +15,7 @@ from handlers.messages import Message
 from storage.message_codec import decode_message
 from storage.tables.tips import NotificationRow
 from storage.repositories.tips import SqlTips
+from storage.results import rowcount
 
 _PENDING, _SENDING = DeliveryState.PENDING, DeliveryState.SENDING
 
@@ -47,7 +48,7 @@ class SqlNotificationOutbox:
             await session.commit()
         return items
 
-    async def _finish(self, item_id: int, **values) -> None:
+    async def _finish(self, item_id: int, **values: object) -> None:
         async with self._sessions() as session:
             await session.execute(update(NotificationRow).where(
                 NotificationRow.id == item_id, NotificationRow.state == _SENDING).values(**values))
@@ -83,7 +84,7 @@ class SqlNotificationOutbox:
                 NotificationRow.channel == channel, NotificationRow.state == _SENDING,
                 NotificationRow.claimed_at <= older_than).values(state=_PENDING))
             await session.commit()
-            return result.rowcount or 0
+            return rowcount(result)
 
     async def content(self, item: OutboxItem) -> tuple[Message | None, str | None, str | None]:
         """The item's message and where it goes: (message, chat_id or None, sealed link)."""

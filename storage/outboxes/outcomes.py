@@ -44,14 +44,14 @@ class Outcome:
     message_ref: str | None = None
     error: str | None = None
     not_before: datetime | None = None
-    done: asyncio.Future = field(default=None, repr=False)
+    done: asyncio.Future[None] | None = field(default=None, repr=False)   # set by record()
 
 
 class OutcomeWriter:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
         self._queue: list[Outcome] = []
-        self._flusher: asyncio.Task | None = None
+        self._flusher: asyncio.Task[None] | None = None
         self._topics: dict[int, str | None] = {}   # broadcast -> the topic its ledger rows carry
 
     async def record(self, outcome: Outcome) -> None:
@@ -94,6 +94,7 @@ class OutcomeWriter:
         ledger = []
         for row in sorted(changed, key=lambda r: r.id):
             o = finals[row.id]
+            assert o.kind is not None   # a final state has its ledger kind
             ledger.append(dict(at=now, kind=o.kind.value, channel=row.channel,
                                unit_id=row.unit_id, topic=await self._topic(conn, row.broadcast_id),
                                ref=str(row.broadcast_id), count=1,
@@ -147,9 +148,11 @@ def _finals_statement(size: int) -> Update:
 
 def _settle(batch: list[Outcome], error: Exception | None) -> None:
     for outcome in batch:
-        if outcome.done.done():
+        done = outcome.done
+        assert done is not None   # record() gave it one before queueing it
+        if done.done():
             continue
         if error is None:
-            outcome.done.set_result(None)
+            done.set_result(None)
         else:
-            outcome.done.set_exception(error)
+            done.set_exception(error)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (DateTime, Integer, String, and_, exists, false, func, literal, or_,
                         select, update)
@@ -15,11 +16,18 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from delivery.states import BroadcastStatus as BS
+from delivery.states import LIVE
 from delivery.states import DeliveryState as DS
 from handlers.domain import EventKind
 from storage.tables.broadcasts import BroadcastRow, OutboxRow
-from storage.repositories.broadcasts import LIVE, OPEN, live_counts, residents, team_members
+from storage.repositories.broadcasts import OPEN, live_counts, residents, team_members
+from storage.results import rowcount
 from storage.tables.core import BigId, LedgerRow, SubscriberRow, UnitRow
+
+if TYPE_CHECKING:
+    from sqlalchemy import Select, Update
+
+    from storage.tables.core import Base
 
 NextTime = Callable[[str, datetime], datetime]
 _OUTBOX_COLUMNS = ["channel", "chat_id", "subscriber_id", "unit_id", "language", "broadcast_id",
@@ -33,7 +41,7 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def _update(table):
+def _update(table: type[Base]) -> Update:
     """An UPDATE that leaves loaded objects alone (these steps read fresh rows each time)."""
     return update(table).execution_options(synchronize_session=False)
 
@@ -59,6 +67,7 @@ class BroadcastLifecycle:
         return fired
 
     async def _fire(self, parent: BroadcastRow, now: datetime) -> int:
+        assert parent.recurrence is not None   # fire_recurring reads only recurring ones
         due = _aware(parent.start_at)
         valid = timedelta(seconds=parent.valid_seconds or 86400)
         async with self._sessions() as s, s.begin():
@@ -66,7 +75,7 @@ class BroadcastLifecycle:
                 BroadcastRow.id == parent.id, BroadcastRow.status == BS.SCHEDULED,
                 BroadcastRow.start_at == parent.start_at).values(
                 start_at=self._next_time(parent.recurrence, now).astimezone(timezone.utc)))
-            if moved.rowcount != 1:
+            if rowcount(moved) != 1:
                 return 0                      # another process fired it
             if now >= due + valid:
                 return 0                      # missed while nobody ran: too late to send
@@ -87,7 +96,7 @@ class BroadcastLifecycle:
                 result = await s.execute(_update(BroadcastRow).where(
                     BroadcastRow.id == broadcast_id, BroadcastRow.status == BS.SCHEDULED).values(
                     status=BS.RUNNING, started_at=now))
-                if result.rowcount == 1:
+                if rowcount(result) == 1:
                     await self._published(s, broadcast_id, now)
                     started.append(broadcast_id)
         return started
@@ -95,6 +104,7 @@ class BroadcastLifecycle:
     async def _published(self, s: AsyncSession, broadcast_id: int, now: datetime) -> None:
         """One bulletin_published per target commune, so each commune's report counts it."""
         row = await s.get(BroadcastRow, broadcast_id)
+        assert row is not None   # the id was just read, and broadcasts are never deleted
         units = row.unit_ids
         if row.all_units:
             parents = select(UnitRow.parent_id).where(UnitRow.parent_id.is_not(None))
@@ -123,12 +133,13 @@ class BroadcastLifecycle:
         now = _now()
         async with self._sessions() as s, s.begin():
             row = await s.get(BroadcastRow, broadcast_id)
+            assert row is not None   # the id was just read, and broadcasts are never deleted
             result = await s.execute(_update(BroadcastRow).where(
                 BroadcastRow.id == broadcast_id, BroadcastRow.fanout_done == false(),
                 or_(BroadcastRow.fanout_lease_until.is_(None),
                     BroadcastRow.fanout_lease_until < now)).values(
                 fanout_lease_until=now + self._lease, channels=row.channels or list(channels)))
-            return result.rowcount == 1
+            return rowcount(result) == 1
 
     async def _fan_out_one(self, broadcast_id: int) -> int:
         added = 0
@@ -143,6 +154,7 @@ class BroadcastLifecycle:
     async def _fan_out_batch(self, s: AsyncSession, broadcast_id: int) -> int | None:
         """One batch of subscribers (by id range) into the outbox; None once all are in."""
         row = await s.get(BroadcastRow, broadcast_id)
+        assert row is not None   # the id was just read, and broadcasts are never deleted
         if row.fanout_done or row.status not in LIVE:
             return None
         low = row.fanout_cursor
@@ -153,7 +165,7 @@ class BroadcastLifecycle:
             BroadcastRow.id == row.id, BroadcastRow.fanout_cursor == low,
             BroadcastRow.status.in_(LIVE)).values(fanout_cursor=high,
                                                   fanout_lease_until=_now() + self._lease))
-        if claim.rowcount != 1:
+        if rowcount(claim) != 1:
             return None
         chosen = residents(row.topics, row.unit_ids, row.all_units, row.channels).where(
             SubscriberRow.id > low, SubscriberRow.id <= high)
@@ -180,13 +192,14 @@ class BroadcastLifecycle:
             fanout_done=True, total=total, fanout_lease_until=None))
         return added
 
-    async def _enqueue(self, s: AsyncSession, broadcast_id: int, chosen) -> int:
+    async def _enqueue(self, s: AsyncSession, broadcast_id: int,
+                       chosen: Select[str, str, int, int | None, str]) -> int:
         """INSERT ... SELECT DISTINCT ... ON CONFLICT DO NOTHING: a repeat adds nothing twice."""
         rows = chosen.add_columns(literal(broadcast_id, BigId), literal(DS.PENDING.value, String),
                                   literal(0, Integer))
         statement = self._insert(OutboxRow).from_select(_OUTBOX_COLUMNS, rows)
         result = await s.execute(statement.on_conflict_do_nothing())
-        return max(result.rowcount or 0, 0)
+        return max(rowcount(result), 0)
 
     async def expire_due(self, now: datetime) -> list[int]:
         """Past their expiry, copies not yet sent are not sent: one delivery_expired each."""
@@ -227,12 +240,13 @@ class BroadcastLifecycle:
                         .values(state=DS.CANCELLED, done_at=now))
         return len(found)
 
-    async def _end(self, broadcast_id: int, status: str, now: datetime, allowed) -> bool:
+    async def _end(self, broadcast_id: int, status: str, now: datetime,
+                   allowed: tuple[BS, ...]) -> bool:
         async with self._sessions() as s, s.begin():
             result = await s.execute(_update(BroadcastRow).where(
                 BroadcastRow.id == broadcast_id, BroadcastRow.status.in_(allowed)).values(
                 status=status, ended_at=now, fanout_lease_until=None))
-            if result.rowcount != 1:
+            if rowcount(result) != 1:
                 return False
             if status == BS.EXPIRED:
                 await self._expire_rows(s, broadcast_id, now)
@@ -243,6 +257,7 @@ class BroadcastLifecycle:
 
     async def _expire_rows(self, s: AsyncSession, broadcast_id: int, now: datetime) -> None:
         row = await s.get(BroadcastRow, broadcast_id)
+        assert row is not None   # the id was just read, and broadcasts are never deleted
         waiting = select(literal(now, DateTime(timezone=True)),
                          literal(EventKind.DELIVERY_EXPIRED.value, String),
                          OutboxRow.channel, OutboxRow.unit_id,

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any, overload
 
 from sqlalchemy import Select, and_, func, literal, or_, select, union, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,12 +14,18 @@ from delivery.states import BroadcastStatus as BS
 from delivery.states import DeliveryState as DS
 from handlers.domain import Role, SubscriberStatus
 from storage.tables.broadcasts import BroadcastRow, OutboxRow
+from storage.results import rowcount
 from storage.tables.core import MemberRow, SubscriberRow, SubscriberTopicRow
+
+if TYPE_CHECKING:
+    from sqlalchemy import Update
+
+    from storage.tables.core import Base
 
 OPEN = tuple(states.OPEN)            # outbox states not yet final
 
 
-def _update(table):
+def _update(table: type[Base]) -> Update:
     """An UPDATE that leaves loaded objects alone (these steps read fresh rows each time)."""
     return update(table).execution_options(synchronize_session=False)
 
@@ -27,6 +34,10 @@ def utc(moment: datetime | None) -> datetime | None:
     return moment.astimezone(timezone.utc) if moment is not None else None
 
 
+@overload
+def aware(moment: datetime) -> datetime: ...
+@overload
+def aware(moment: None) -> None: ...
 def aware(moment: datetime | None) -> datetime | None:
     """SQLite hands back naive datetimes; every one we store is UTC."""
     if moment is None or moment.tzinfo is not None:
@@ -96,7 +107,7 @@ def info_of(row: BroadcastRow, counts: dict[str, int] | None = None) -> Broadcas
 
 
 def residents(topics: list[str], unit_ids: list[int], all_units: bool,
-              channels: list[str]) -> Select:
+              channels: list[str]) -> Select[str, str, int, int | None, str]:
     """Active subscribers of any of the topics in the communes: each chat once (DISTINCT)."""
     s, t = SubscriberRow, SubscriberTopicRow
     query = (select(s.channel, s.user_id, s.id.label("subscriber_id"), s.unit_id, s.language)
@@ -106,7 +117,8 @@ def residents(topics: list[str], unit_ids: list[int], all_units: bool,
     return query if all_units else query.where(s.unit_id.in_(unit_ids))
 
 
-def team_members(unit_ids: list[int], all_units: bool, channels: list[str]) -> Select:
+def team_members(unit_ids: list[int], all_units: bool,
+                 channels: list[str]) -> Select[str, str, int, int | None, str]:
     """Active team members of the communes, unless they blocked the bot."""
     m, s = MemberRow, SubscriberRow
     query = (select(m.channel, m.user_id, s.id.label("subscriber_id"), m.unit_id,
@@ -129,7 +141,7 @@ class SqlBroadcasts:
     def __init__(self, session: AsyncSession) -> None:
         self._s = session
 
-    async def create(self, values: dict) -> int:
+    async def create(self, values: dict[str, Any]) -> int:
         row = BroadcastRow(**{k: utc(v) if isinstance(v, datetime) else v
                               for k, v in values.items()})
         self._s.add(row)
@@ -142,7 +154,7 @@ class SqlBroadcasts:
         result = await self._s.execute(_update(BroadcastRow).where(
             BroadcastRow.id == broadcast_id, BroadcastRow.status == BS.DRAFT).values(
             status=BS.SCHEDULED, start_at=utc(start_at), expires_at=utc(expires_at)))
-        return result.rowcount == 1
+        return rowcount(result) == 1
 
     async def get(self, broadcast_id: int) -> BroadcastInfo | None:
         row = await self._s.get(BroadcastRow, broadcast_id)
@@ -159,12 +171,12 @@ class SqlBroadcasts:
     async def change(self, broadcast_id: int, allowed: set[str], target: str,
                      now: datetime) -> bool:
         """A guarded status change; cancelling also withdraws every copy not yet sent."""
-        values: dict = {"status": target}
+        values: dict[str, str | datetime] = {"status": target}
         if target == BS.CANCELLED:
             values["ended_at"] = now
         result = await self._s.execute(_update(BroadcastRow).where(
             BroadcastRow.id == broadcast_id, BroadcastRow.status.in_(allowed)).values(**values))
-        if result.rowcount != 1:
+        if rowcount(result) != 1:
             return False
         if target == BS.CANCELLED:
             await self._withdraw(broadcast_id, now)

@@ -3,13 +3,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timezone
+from typing import Any
 
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.domain import DialogueState, EventKind, Subscriber, SubscriberStatus, Unit, UnitSpec
-from storage.db import state_sealer
+from storage.db import dialect_name, state_sealer
+from storage.results import rowcount
 from storage.tables.core import (DialogueRow, LedgerRow, ProcessedUpdateRow, SubscriberRow,
                             SubscriberTopicRow, UnitRow, utcnow)
 from storage.tables.statistics import sync_successions
@@ -116,7 +118,7 @@ class SqlDialogues:
         result = await self._s.execute(update(DialogueRow).where(
             DialogueRow.step.like(f"{step_prefix}%"), DialogueRow.updated_at < before).values(
             step="main", data={}, updated_at=utcnow()))
-        return result.rowcount or 0
+        return rowcount(result)
 
 
 class SqlUnits(UnitMoves):
@@ -172,7 +174,7 @@ class SqlUnits(UnitMoves):
             UnitRow.successor_id.is_not(None)).order_by(UnitRow.id))
         return [_unit(r) for r in rows]
 
-    async def set_boundary(self, slug: str, geometry: dict) -> bool:
+    async def set_boundary(self, slug: str, geometry: dict[str, Any]) -> bool:
         row = await self._s.scalar(select(UnitRow).where(UnitRow.slug == slug))
         if row is None:
             return False
@@ -219,7 +221,7 @@ class SqlLedger:
 
     def record(self, kind: EventKind, *, channel: str = "", unit_id: int | None = None,
                topic: str | None = None, ref: str | None = None, count: int = 1,
-               data: dict | None = None) -> None:
+               data: dict[str, Any] | None = None) -> None:
         self._s.add(LedgerRow(at=datetime.now(timezone.utc), kind=kind.value, channel=channel,
                               unit_id=unit_id, topic=topic, ref=ref, count=count, data=data))
 
@@ -230,13 +232,13 @@ class SqlProcessedUpdates:
 
     async def first_time(self, channel: str, update_id: str) -> bool:
         """Record an update id; False if it was seen before (dialect-guarded upsert)."""
-        dialect = postgresql if self._s.bind.dialect.name == "postgresql" else sqlite
-        statement = dialect.insert(ProcessedUpdateRow).values(
+        insert = postgresql.insert if dialect_name(self._s) == "postgresql" else sqlite.insert
+        statement = insert(ProcessedUpdateRow).values(
             channel=channel, update_id=update_id, at=utcnow()).on_conflict_do_nothing()
         result = await self._s.execute(statement)
-        return result.rowcount == 1
+        return rowcount(result) == 1
 
     async def forget_before(self, cutoff: datetime) -> int:
         result = await self._s.execute(delete(ProcessedUpdateRow).where(
             ProcessedUpdateRow.at < cutoff))
-        return result.rowcount or 0
+        return rowcount(result)

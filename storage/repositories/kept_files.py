@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.results import rowcount
 from storage.tables.tips import KeptFileRow
 
 KEPT_PREFIX = "kept:"                 # an attachment ref that names a kept file
@@ -57,4 +58,4 @@ class SqlKeptFiles:
     async def erase_unclaimed(self, now: datetime) -> int:
         result = await self._s.execute(delete(KeptFileRow).where(
             KeptFileRow.tip_id.is_(None), KeptFileRow.created_at < now - UNCLAIMED_LIFETIME))
-        return result.rowcount or 0
+        return rowcount(result)

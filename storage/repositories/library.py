@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.domain import Bulletin, BulletinSpec, SentBulletin
@@ -105,7 +105,7 @@ SENT_STATUSES = ("running", "paused", "finished", "expired")   # reached (or rea
 SENT_WINDOW = 500      # recent broadcasts looked at for one resident's list
 
 
-def _sent():
+def _sent() -> Select[BroadcastRow, str]:   # the title is None without a library bulletin
     return (select(BroadcastRow, BulletinRow.title)
             .outerjoin(BulletinRow, BulletinRow.id == BroadcastRow.bulletin_id)
             .where(BroadcastRow.status.in_(SENT_STATUSES)))

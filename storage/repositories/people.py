@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.domain import Member, Role
+from storage.results import rowcount
 from storage.tables.core import AuditRow, InviteRow, MemberRow, TeamRow, utcnow
 
 
@@ -99,13 +101,13 @@ class SqlInvites:
             InviteRow.id == invite_id, InviteRow.used_at.is_(None),
             InviteRow.revoked_at.is_(None), InviteRow.expires_at > now).values(
             used_at=now, used_by_member_id=member_id))
-        return result.rowcount == 1
+        return rowcount(result) == 1
 
     async def revoke(self, invite_id: int, now: datetime) -> bool:
         result = await self._s.execute(update(InviteRow).where(
             InviteRow.id == invite_id, InviteRow.used_at.is_(None),
             InviteRow.revoked_at.is_(None)).values(revoked_at=now))
-        return result.rowcount == 1
+        return rowcount(result) == 1
 
     async def listing(self) -> list[InviteRow]:
         return list(await self._s.scalars(select(InviteRow).order_by(InviteRow.id.desc())))
@@ -116,7 +118,7 @@ class SqlAudit:
         self._s = session
 
     def record(self, actor: str, action: str, subject: str, subject_id: str | None = None,
-               data: dict | None = None) -> None:
+               data: dict[str, Any] | None = None) -> None:
         self._s.add(AuditRow(at=utcnow(), actor=actor, action=action, subject=subject,
                              subject_id=subject_id, data=data))
 

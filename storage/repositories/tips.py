@@ -2,15 +2,18 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import Select, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from delivery.states import DeliveryState
 from handlers.messages import Outgoing
 from handlers.tips.domain import Outcome, ThreadMessage, Tip, TipKind, TipStatus
+from storage.db import dialect_name
 from storage.repositories.kept_files import SqlKeptFiles
+from storage.results import rowcount
 from storage.message_codec import encode_message
 from storage.tables.core import AuditRow
 from storage.tables.tips import (NotificationRow, RateCounterRow, TipLinkRow, TipMessageRow,
@@ -57,7 +60,7 @@ class SqlTips:
             TipRow.text_hash == text_hash, TipRow.created_at >= since).limit(1))
         return found is not None
 
-    def _open(self, unit_ids: list[int] | None):
+    def _open(self, unit_ids: list[int] | None) -> Select[TipRow]:
         query = select(TipRow).where(TipRow.status != TipStatus.CLOSED.value)
         return query if unit_ids is None else query.where(TipRow.unit_id.in_(unit_ids))
 
@@ -81,7 +84,7 @@ class SqlTips:
             TipRow.id == tip_id, TipRow.taken_by.is_(None),
             TipRow.status == TipStatus.NEW.value).values(
             taken_by=member_id, status=TipStatus.TAKEN.value))
-        return result.rowcount == 1
+        return rowcount(result) == 1
 
     async def release(self, tip_id: int) -> None:
         """A moved tip waits to be taken by the receiving unit."""
@@ -91,12 +94,13 @@ class SqlTips:
         """Stamp the first officer action; returns the tip's creation time if this was it."""
         result = await self._s.execute(update(TipRow).where(
             TipRow.id == tip_id, TipRow.first_action_at.is_(None)).values(first_action_at=now))
-        if result.rowcount != 1:
+        if rowcount(result) != 1:
             return None
         return await self._s.scalar(select(TipRow.created_at).where(TipRow.id == tip_id))
 
     async def save(self, tip: Tip) -> None:
         row = await self._s.get(TipRow, tip.id)
+        assert row is not None   # a stored tip (tips are erased, never deleted)
         row.unit_id, row.status = tip.unit_id, tip.status.value
         row.outcome = tip.outcome.value if tip.outcome else None
         row.duplicate_of = tip.duplicate_of
@@ -124,7 +128,7 @@ class SqlTips:
     async def mark_escalated(self, tip_id: int, now: datetime) -> bool:
         result = await self._s.execute(update(TipRow).where(
             TipRow.id == tip_id, TipRow.escalated_at.is_(None)).values(escalated_at=now))
-        return result.rowcount == 1
+        return rowcount(result) == 1
 
     async def end_conversation(self, tip_id: int, now: datetime) -> None:
         await self._s.execute(update(TipRow).where(TipRow.id == tip_id).values(
@@ -148,7 +152,7 @@ class SqlTips:
             TipRow.closed_at <= closed_before, TipRow.erased_at.is_(None)).values(
             text="", contact="", place="", attachments=[], latitude=None, longitude=None,
             text_hash="", erased_at=now))
-        return result.rowcount or 0
+        return rowcount(result)
 
     async def _forget_audit_text(self, tip_ids: list[int]) -> None:
         """Audit rows keep who did what and when; the words officers typed go."""
@@ -176,13 +180,15 @@ class SqlTips:
         """Tipster links past their date; and files kept for a draft that was never sent."""
         await SqlKeptFiles(self._s).erase_unclaimed(now)
         result = await self._s.execute(delete(TipLinkRow).where(TipLinkRow.erase_after <= now))
-        return result.rowcount or 0
+        return rowcount(result)
 
 FREE_TEXT = frozenset({"reason"})     # audit data keys that hold what an officer typed
 
 
 def _tip(row: TipRow) -> Tip:
-    location = (row.latitude, row.longitude) if row.latitude is not None else None
+    # latitude and longitude are written together (add) and erased together
+    location = cast("tuple[float, float] | None",
+                    (row.latitude, row.longitude) if row.latitude is not None else None)
     tip = Tip(id=row.id, label=row.label, kind=TipKind(row.kind), category=row.category,
               unit_id=row.unit_id, status=TipStatus(row.status), text=row.text,
               created_at=row.created_at, place=row.place, location=location,
@@ -240,8 +246,8 @@ class SqlRateCounters:
 
     async def hit(self, key: str, window_start: datetime) -> int:
         """Count one more event in the window and return the new count (dialect-guarded upsert)."""
-        dialect = postgresql if self._s.bind.dialect.name == "postgresql" else sqlite
-        statement = dialect.insert(RateCounterRow).values(key=key, window_start=window_start,
+        insert = postgresql.insert if dialect_name(self._s) == "postgresql" else sqlite.insert
+        statement = insert(RateCounterRow).values(key=key, window_start=window_start,
                                                           count=1)
         statement = statement.on_conflict_do_update(
             index_elements=["key", "window_start"],
@@ -256,4 +262,4 @@ class SqlRateCounters:
     async def forget_before(self, cutoff: datetime) -> int:
         result = await self._s.execute(delete(RateCounterRow).where(
             or_(RateCounterRow.window_start < cutoff)))
-        return result.rowcount or 0
+        return rowcount(result)

@@ -8,14 +8,19 @@ unused invites and bulletins not yet finished.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.domain import SubscriberStatus
+from storage.results import rowcount
 from storage.tables.broadcasts import BroadcastRow
 from storage.tables.core import InviteRow, MemberRow, SubscriberRow, TeamRow, UnitRow, utcnow
 from storage.tables.tips import TipRow, UnitGroupRow
+
+if TYPE_CHECKING:
+    from sqlalchemy import ColumnElement
 
 FINISHED_BULLETINS = ("cancelled", "finished", "expired")
 TEAM_NAME_LENGTH = 120
@@ -32,7 +37,7 @@ class UnitMoves:
             SubscriberRow.channel, SubscriberRow.user_id, SubscriberRow.language).where(
             SubscriberRow.unit_id == unit_id,
             SubscriberRow.status == SubscriberStatus.ACTIVE.value).order_by(SubscriberRow.id))
-        return [tuple(row) for row in rows]
+        return [(channel, user_id, language) for channel, user_id, language in rows]
 
     async def move_holdings(self, old_id: int, new_id: int, label: str) -> dict[str, int]:
         """Move everything still going on from `old_id` to `new_id`; counts per kind."""
@@ -54,10 +59,11 @@ class UnitMoves:
         await self._s.execute(update(UnitRow).where(UnitRow.id == old_id).values(
             active=False, successor_id=successor_id, retired_on=on, updated_at=utcnow()))
 
-    async def _move(self, table, old_id: int, new_id: int, *conditions) -> int:
+    async def _move(self, table: type[SubscriberRow | TipRow | MemberRow | UnitGroupRow | InviteRow],
+                    old_id: int, new_id: int, *conditions: ColumnElement[bool]) -> int:
         result = await self._s.execute(update(table).where(
             table.unit_id == old_id, *conditions).values(unit_id=new_id))
-        return result.rowcount or 0
+        return rowcount(result)
 
     async def _move_teams(self, old_id: int, new_id: int, label: str) -> int:
         """Teams keep their names unless the successor already has one so named (each of the

@@ -1,7 +1,7 @@
 """Repositories of the Zalo channel: the OA token pair, interactions, bulletin receipts, offers."""
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -9,7 +9,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.tables.core import utcnow
+from storage.db import dialect_name
+from storage.results import rowcount
+from storage.tables.core import Base, utcnow
 from storage.tables.zalo import ZaloInteractionRow, ZaloOfferRow, ZaloOutboundRow, ZaloTokenRow
 
 
@@ -70,8 +72,8 @@ class SqlZaloTokens:
         await self._s.flush()
 
 
-def _insert(session: AsyncSession):
-    return (postgresql if session.bind.dialect.name == "postgresql" else sqlite).insert
+def _insert(session: AsyncSession) -> Callable[[type[Base]], postgresql.Insert | sqlite.Insert]:
+    return postgresql.insert if dialect_name(session) == "postgresql" else sqlite.insert
 
 
 class SqlZaloInteractions:
@@ -144,4 +146,4 @@ class SqlZaloOffers:
         """Forget offers older than the reply window: nobody can answer them any more."""
         result = await self._s.execute(delete(ZaloOfferRow).where(
             ZaloOfferRow.offered_at < before))
-        return result.rowcount or 0
+        return rowcount(result)

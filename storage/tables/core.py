@@ -1,12 +1,12 @@
 """Tables. Portable SQL only: everything here runs on SQLite and PostgreSQL."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from datetime import date, datetime, timezone
 
 from sqlalchemy import (JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer,
-                        MetaData, String, Text, TypeDecorator, UniqueConstraint, false)
+                        MetaData, String, Table, Text, TypeDecorator, UniqueConstraint, false)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -41,6 +41,10 @@ class UtcDateTime(TypeDecorator[datetime]):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+    if TYPE_CHECKING:
+        # DeclarativeBase says FromClause (a class may be mapped to a select); every class here
+        # is mapped to a Table of its own, and Core statements (insert, update) want a Table.
+        __table__: ClassVar[Table]
 
 
 class UnitRow(Base):
