@@ -68,6 +68,8 @@ class SqlActivities:
 
 
 def _activity(row: ActivityRow) -> Activity:
+    if row.record_id is None:    # given when the row is written: a stored row always has one
+        raise ValueError(f"activity row {row.id} has no record id")
     return Activity(record_id=row.record_id, version=row.version, unit_id=row.unit_id,
                     day=row.day, category=row.category, count=row.count,
                     attendance=row.attendance, aired=row.aired, succeeded=row.succeeded,
