@@ -124,7 +124,7 @@ class UnitFigures:
 
 @dataclass
 class TopicFigures:
-    topic: str
+    topic: str | None           # None: the ledger rows carry no topic
     bulletins: int = 0
     delivered: int = 0
     attempted: int = 0
@@ -144,7 +144,7 @@ class ChannelFigures:
 class CategoryFigures:
     """Tips of one category (the tip line's categories) and what became of them."""
 
-    category: str
+    category: str | None        # None: the ledger rows carry no topic
     tips: int = 0
     residents: int = 0
     team: int = 0

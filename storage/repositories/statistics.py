@@ -7,7 +7,9 @@ small VALUES table of (raw unit, node) pairs.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Integer, String, cast, distinct, func, literal, select, text, true, values
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,11 +22,16 @@ from handlers.statistics.figures import (DELIVERY_KINDS, ActivityTotals, Channel
 from handlers.statistics.period import Period
 from handlers.statistics.tree import (UNASSIGNED, Scope, Succession, UnitInfo, build_scope,
                                       rollup, successors)
+from storage.db import dialect_name
 from storage.tables.core import LedgerRow as L
 from storage.tables.core import MemberRow, RosterMemberRow, SubscriberRow, TeamRow, UnitRow
 from storage.repositories.statistics_rollup import period_facts, restore, sums, watermark
 from storage.tables.statistics import ActivityRow, SuccessionRow
 from storage.repositories.statistics_tips import TipFigures, add_counts, add_months, categories
+
+if TYPE_CHECKING:
+    from sqlalchemy import ColumnElement
+    from sqlalchemy.sql.elements import SQLCoreOperations
 
 FLOWS = {"delivered": "delivered", "delivery_failed": "delivery_failed",
          "delivery_blocked": "delivery_blocked", "delivery_expired": "delivery_expired",
@@ -88,27 +95,30 @@ class SqlStatistics:
     async def _roomy_sorts(self) -> None:
         """PostgreSQL only: a year of tips is grouped and ranked in memory rather than on disk
         (the default 4 MB spills); SET LOCAL ends with this transaction."""
-        if self._s.bind.dialect.name == "postgresql":
+        if dialect_name(self._s) == "postgresql":
             await self._s.execute(text("SET LOCAL work_mem = '64MB'"))
 
-    def _in_scope(self, unit_column, scope: Scope):
+    def _in_scope(self, unit_column: SQLCoreOperations[int | None],
+                  scope: Scope) -> ColumnElement[bool]:
         return true() if scope.everything else unit_column.in_(scope.raw_ids)
 
-    async def _sums(self, keys: tuple[str, ...], kinds, start, end, scope: Scope) -> list:
+    async def _sums(self, keys: tuple[str, ...], kinds: Iterable[str], start: datetime,
+                    end: datetime | None, scope: Scope) -> list[tuple[Any, ...]]:
         """SUM(count) by keys from the rollup and the ledger rows after its watermark."""
         units = None if scope.everything else list(scope.raw_ids)
-        statement = sums(self._s.bind.dialect.name, keys, list(kinds), start, end,
+        statement = sums(dialect_name(self._s), keys, list(kinds), start, end,
                          self._after, units)
         return [restore(keys, row) for row in await self._s.execute(statement)]
 
-    async def _flows(self, scope: Scope, start: datetime, end: datetime) -> dict:
+    async def _flows(self, scope: Scope, start: datetime,
+                     end: datetime) -> dict[int | None, Counts]:
         raw: dict[int | None, Counts] = {}
         for kind, unit_id, n in await self._sums(("kind", "unit_id"), FLOWS, start, end, scope):
             counts = raw.setdefault(unit_id, Counts())
             setattr(counts, FLOWS[kind], getattr(counts, FLOWS[kind]) + n)
         return raw
 
-    async def _subscribers_at(self, scope: Scope, end: datetime, raw: dict) -> None:
+    async def _subscribers_at(self, scope: Scope, end: datetime, raw: dict[int | None, Counts]) -> None:
         """Active subscribers now, less the changes after `end` (a past period's end)."""
         now = await self._s.execute(
             select(SubscriberRow.unit_id, func.count()).where(
@@ -122,7 +132,7 @@ class SqlStatistics:
             # Commune changes after `end` can shift a unit below zero; never report that.
             raw.setdefault(unit_id, Counts()).subscribers_end += max(n, 0)
 
-    async def _teams(self, scope: Scope, raw: dict) -> None:
+    async def _teams(self, scope: Scope, raw: dict[int | None, Counts]) -> None:
         """Teams as they are now (neither the bot's members nor the roster keep history): the
         bot counts active team members and the active teams they belong to; the roster
         (handlers.roster) is what the units imported, whether or not its people use the bot."""
@@ -148,7 +158,7 @@ class SqlStatistics:
             counts.roster_teams += teams
             counts.roster_members += people
 
-    async def _activities(self, scope: Scope, period: Period, raw: dict) -> None:
+    async def _activities(self, scope: Scope, period: Period, raw: dict[int | None, Counts]) -> None:
         a = ActivityRow
         rows = await self._s.execute(
             select(a.unit_id, a.category, func.count(), func.sum(a.count),
@@ -161,15 +171,16 @@ class SqlStatistics:
                                     int(succeeded))
             raw.setdefault(unit_id, Counts()).activities[category] = totals
 
-    def _bulletin_key(self):
+    def _bulletin_key(self) -> ColumnElement[str]:
         """A bulletin is counted once per broadcast (ref), however many units it addressed."""
         return func.coalesce(L.ref, literal("#") + cast(L.id, String))
 
-    def _reached(self, scope: Scope):
+    def _reached(self, scope: Scope) -> ColumnElement[bool]:
         unit = func.coalesce(L.unit_id, UNASSIGNED)
         return true() if scope.everything else unit.in_(list(scope.reach))
 
-    async def _bulletins_per_node(self, scope: Scope, start: datetime, end: datetime) -> dict:
+    async def _bulletins_per_node(self, scope: Scope, start: datetime,
+                                  end: datetime) -> dict[int, int]:
         reach = values(column("raw", Integer), column("node", Integer), name="reach").data(
             scope.pairs(scope.reach)).cte("reach")
         rows = await self._s.execute(
@@ -222,6 +233,7 @@ class SqlStatistics:
 def _named(found: Figures, scope: Scope, rows: list[UnitRow]) -> Figures:
     """The area the report speaks for: the scope's unit, or for everything the directory's one
     active top unit (several after a reorganisation: none is named)."""
+    unit: UnitRow | None
     if scope.root is not None:
         unit = next(r for r in rows if r.id == scope.root.id)
     else:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -68,9 +69,8 @@ class SqlActivities:
 
 
 def _activity(row: ActivityRow) -> Activity:
-    if row.record_id is None:    # given when the row is written: a stored row always has one
-        raise ValueError(f"activity row {row.id} has no record id")
-    return Activity(record_id=row.record_id, version=row.version, unit_id=row.unit_id,
+    # record_id is NULL only between a first version's INSERT and the flush that sets it (add)
+    return Activity(record_id=cast(int, row.record_id), version=row.version, unit_id=row.unit_id,
                     day=row.day, category=row.category, count=row.count,
                     attendance=row.attendance, aired=row.aired, succeeded=row.succeeded,
                     note=row.note, recorded_by=row.recorded_by, recorded_at=row.recorded_at,

@@ -14,16 +14,24 @@ refresh writes before it reads.
 """
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (Date, cast,
                         delete, func, insert, literal, literal_column, select, text, update)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from handlers.statistics.period import VIETNAM
+from storage.db import dialect_name
 from storage.tables.core import LedgerRow
 from storage.tables.rollup import (NO_TOPIC, NO_UNIT, DailyCountRow, MonthlyCountRow,  # noqa: F401
                                    RollupStateRow, TipFactRow)
+
+if TYPE_CHECKING:
+    from sqlalchemy import (ColumnElement, CompoundSelect, Delete, Insert, Row, Select, Table,
+                            UpdateBase)
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 LEDGER = LedgerRow.__table__
 
@@ -33,14 +41,14 @@ FACT_COLUMNS = ("ref", "unit_id", "topic", "at", "team", "credited", "outcome", 
                 "escalated", "first_action", "closure")
 
 
-def local_day(dialect: str, at):
+def local_day(dialect: str, at: ColumnElement[datetime]) -> ColumnElement[date | str]:
     """The Vietnam calendar day (UTC+7, no daylight saving) of a stored UTC time, in SQL."""
     if dialect == "postgresql":
         return cast(func.timezone("UTC", at) + literal_column("INTERVAL '7 hours'"), Date)
     return func.date(at, "+7 hours")       # SQLite's text form of a Date: 'YYYY-MM-DD'
 
 
-def local_month(dialect: str, at):
+def local_month(dialect: str, at: ColumnElement[datetime]) -> ColumnElement[date | str]:
     """The first day of the Vietnam calendar month of a stored UTC time, in SQL."""
     if dialect == "postgresql":
         shifted = func.timezone("UTC", at) + literal_column("INTERVAL '7 hours'")
@@ -48,11 +56,12 @@ def local_month(dialect: str, at):
     return func.strftime("%Y-%m-01", at, "+7 hours")
 
 
-def _upsert(dialect: str, table):
-    return (postgresql if dialect == "postgresql" else sqlite).insert(table)
+def _upsert(dialect: str, table: Table) -> postgresql.Insert | sqlite.Insert:
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
-def fold(dialect: str, table, after: int, upto: int, monthly: bool = False):
+def fold(dialect: str, table: Table, after: int, upto: int,
+         monthly: bool = False) -> postgresql.Insert | sqlite.Insert:
     """INSERT … SELECT the sums of ledger rows (after, upto] into a table of counters."""
     day = (local_month if monthly else local_day)(dialect, LEDGER.c.at)
     keys = (day, LEDGER.c.kind, func.coalesce(LEDGER.c.unit_id, NO_UNIT),
@@ -65,9 +74,9 @@ def fold(dialect: str, table, after: int, upto: int, monthly: bool = False):
         set_={"count": table.c.count + statement.excluded["count"]})
 
 
-def touched_tips(after: int, upto: int | None = None):
+def touched_tips(after: int, upto: int | None = None) -> Select[str]:
     """The refs of tips with a ledger row after the watermark (`upto` bounds it above)."""
-    from storage.repositories.statistics_tips import TIP_KINDS
+    from storage.tables.statistics import TIP_KINDS
     condition = LEDGER.c.id > after
     if upto is not None:
         condition = condition & (LEDGER.c.id <= upto)
@@ -77,7 +86,7 @@ def touched_tips(after: int, upto: int | None = None):
     return select(LEDGER.c.ref).where(unindexed.in_(TIP_KINDS), condition).distinct()
 
 
-def refresh_facts(after: int, upto: int) -> list:
+def refresh_facts(after: int, upto: int) -> list[Delete | Insert]:
     """DELETE and re-INSERT the facts of every tip touched by ledger rows (after, upto]."""
     from storage.repositories.statistics_tips import tip_facts
     touched = touched_tips(after, upto)
@@ -87,7 +96,9 @@ def refresh_facts(after: int, upto: int) -> list:
             insert(table).from_select([*FACT_COLUMNS, "last_at"], facts)]
 
 
-def sums(dialect: str, keys: tuple[str, ...], kinds, start, end, after: int, units=None):
+def sums(dialect: str, keys: tuple[str, ...], kinds: Sequence[str], start: datetime,
+         end: datetime | None, after: int,
+         units: list[int] | None = None) -> CompoundSelect[*tuple[Any, ...]]:
     """SUM(count) by `keys` (of day, kind, unit_id, topic, channel) of ledger rows of `kinds`
     in [start, end) (`end` None: no end): whole months from the monthly counters, the days
     around them from the daily ones (both up to the watermark `after`), and the ledger rows
@@ -104,7 +115,7 @@ def sums(dialect: str, keys: tuple[str, ...], kinds, start, end, after: int, uni
     return parts[0].union_all(*parts[1:])
 
 
-def _whole_months(first: date, last: date | None) -> tuple | None:
+def _whole_months(first: date, last: date | None) -> tuple[date, date | None] | None:
     """[a, b): the first days of the whole months inside [first, last); None if none."""
     a = first if first.day == 1 else _next_month(first)
     b = last.replace(day=1) if last is not None else None
@@ -117,7 +128,9 @@ def _next_month(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
-def _counted(row, keys, kinds, units, a: date, b: date | None):
+def _counted(row: type[DailyCountRow | MonthlyCountRow], keys: tuple[str, ...],
+             kinds: Sequence[str], units: list[int] | None, a: date,
+             b: date | None) -> Select[*tuple[Any, ...]]:
     c = row.__table__.c
     where = [c.kind.in_(kinds), c.day >= a]
     if b is not None:
@@ -128,7 +141,9 @@ def _counted(row, keys, kinds, units, a: date, b: date | None):
     return select(*columns, func.sum(c.count)).where(*where).group_by(*columns)
 
 
-def _recent(dialect: str, keys, kinds, start, end, after: int, units):
+def _recent(dialect: str, keys: tuple[str, ...], kinds: Sequence[str], start: datetime,
+            end: datetime | None, after: int,
+            units: list[int] | None) -> Select[*tuple[Any, ...]]:
     led = LEDGER.c
     # Grouping by a plain column would have SQLite walk an index in its order from end to end.
     tail = {"day": local_day(dialect, led.at), "kind": led.kind.op("||")(literal("")),
@@ -146,7 +161,7 @@ def _recent(dialect: str, keys, kinds, start, end, after: int, units):
     return select(*columns, func.sum(led.count)).where(*where).group_by(*[tail[k] for k in keys])
 
 
-def restore(keys: tuple[str, ...], row) -> tuple:
+def restore(keys: tuple[str, ...], row: Row[*tuple[Any, ...]]) -> tuple[Any, ...]:
     """A row of `sums` with none-units and none-topics as None, days as dates."""
     out = []
     for key, value in zip(keys, row):
@@ -158,14 +173,15 @@ def restore(keys: tuple[str, ...], row) -> tuple:
     return (*out, int(row[-1]))
 
 
-def _day(moment) -> date:
+def _day(moment: datetime) -> date:
     return moment.astimezone(VIETNAM).date()
 
 
 MANY = 5_000     # more unsettled tips than this are found by a subquery rather than by a list
 
 
-async def period_facts(session, start, end, after: int):
+async def period_facts(session: AsyncSession, start: datetime, end: datetime, after: int
+                       ) -> Select[*tuple[Any, ...]] | CompoundSelect[*tuple[Any, ...]]:
     """The facts of the tips submitted in [start, end), as of `end`: the stored rows of tips
     whose every event is before `end` and folded, the ledger's answer for the others.
 
@@ -186,7 +202,7 @@ async def period_facts(session, start, end, after: int):
     return settled.union_all(tip_facts(start, end, refs=refs))
 
 
-def refresh_statements(dialect: str, after: int, upto: int) -> list:
+def refresh_statements(dialect: str, after: int, upto: int) -> list[UpdateBase]:
     state = RollupStateRow.__table__
     return [fold(dialect, DailyCountRow.__table__, after, upto),
             fold(dialect, MonthlyCountRow.__table__, after, upto, monthly=True),
@@ -194,15 +210,15 @@ def refresh_statements(dialect: str, after: int, upto: int) -> list:
             update(state).where(state.c.id == 1).values(last_id=upto)]
 
 
-async def watermark(session) -> int:
+async def watermark(session: AsyncSession) -> int:
     found = await session.scalar(select(RollupStateRow.last_id).where(RollupStateRow.id == 1))
     return found or 0
 
 
-async def refresh_rollup(session) -> int:
+async def refresh_rollup(session: AsyncSession) -> int:
     """Fold the ledger rows after the watermark into the rollup; returns how many were folded.
     The caller commits (the unit of work)."""
-    dialect = session.bind.dialect.name
+    dialect = dialect_name(session)
     state = RollupStateRow.__table__
     if dialect == "postgresql":
         # SHARE ROW EXCLUSIVE waits for in-flight inserts, blocks new ones and other refreshes.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (BigInteger, Integer, String, bindparam, case, cast, extract, func,
                         literal, null, select, true, union_all)
@@ -20,19 +21,28 @@ from handlers.statistics.tree import UNASSIGNED, Scope
 from storage.tables.core import LedgerRow
 from storage.tables.statistics import TIP_KINDS
 
+if TYPE_CHECKING:
+    from sqlalchemy import (CTE, BindParameter, Case, Cast, Column, ColumnElement, CompoundSelect,
+                            Label, Select)
+    from sqlalchemy.sql.base import ReadOnlyColumnCollection
+    from sqlalchemy.sql.selectable import NamedFromClause
+
+    from handlers.statistics.assemble import Percentiles
+
 LEDGER = LedgerRow.__table__
 # Team members' incident reports go through the same hands as tips and are counted with them.
 SUBMITTED = (EventKind.TIP_SUBMITTED.value, EventKind.TEAM_REPORT_SUBMITTED.value)
 MOVED, OUTCOME = EventKind.TIP_MOVED.value, EventKind.TIP_OUTCOME.value
 # Rendered as literals: SQLite uses the partial index ix_ledger_stats_tips only then.
-KINDS = bindparam("tip_kinds", list(TIP_KINDS), expanding=True, literal_execute=True)
+KINDS: BindParameter[str] = bindparam("tip_kinds", list(TIP_KINDS), expanding=True, literal_execute=True)
 
 
 UNIT_BASE = 10_000_000      # unit ids stay below this: (time, unit) fits one BIGINT
 CODES = {name: code for code, name in enumerate(OUTCOMES, start=1)}
 
 
-def _latest(when, value, base: int):
+def _latest(when: ColumnElement[datetime], value: ColumnElement[int],
+            base: int) -> ColumnElement[int]:
     """Encodes (event time, value) as one integer, so MAX() picks the latest event's value.
 
     A grouped MAX instead of a window or a join keeps this one pass over the events (SQLite
@@ -41,8 +51,9 @@ def _latest(when, value, base: int):
     return cast(extract("epoch", when), BigInteger) * base + value
 
 
-def tip_facts(start: datetime | None = None, end: datetime | None = None, *, refs=None,
-              with_last: bool = False):
+def tip_facts(start: datetime | None = None, end: datetime | None = None, *,
+              refs: Select[str] | CompoundSelect[str] | list[str] | None = None,
+              with_last: bool = False) -> Select[*tuple[Any, ...]]:
     """One row per tip or team report submitted in [start, end): its unit after moves (as of
     `end`), category, source, latest outcome, whether it was moved or escalated, and the seconds
     to the first officer action (first take) and to closure (the last one, if reopened).
@@ -50,7 +61,7 @@ def tip_facts(start: datetime | None = None, end: datetime | None = None, *, ref
     of each tip's last event (the rollup keeps it, storage.repositories.statistics_rollup)."""
     e = LEDGER.alias("tip_events")
     submitted = e.c.kind.in_(SUBMITTED)
-    conditions = [e.c.kind.in_(KINDS)]
+    conditions: list[ColumnElement[bool]] = [e.c.kind.in_(KINDS)]
     # A few named tips are read by ref (ix_ledger_tip_refs); COALESCE keeps the planner off
     # the period's index range, which would read every tip event of the period.
     when = e.c.at if refs is None else func.coalesce(e.c.at, e.c.at, type_=e.c.at.type)
@@ -69,11 +80,12 @@ def tip_facts(start: datetime | None = None, end: datetime | None = None, *, ref
         g.first_action, g.closure, *([g.last_at] if with_last else []))
 
 
-def _when(condition, value, otherwise=None):
+def _when(condition: ColumnElement[bool], value: object, otherwise: object = None) -> Case[Any]:
     return case((condition, value), else_=otherwise)
 
 
-def _per_tip(e, submitted) -> list:
+def _per_tip(e: NamedFromClause[ReadOnlyColumnCollection[str, Column[Any]]],
+             submitted: ColumnElement[bool]) -> list[Label[Any]]:
     """The aggregates of one tip's events (see tip_facts)."""
     kind, data, at = e.c.kind, e.c.data, e.c.at
     team = (kind == EventKind.TEAM_REPORT_SUBMITTED.value) | (data["source"].as_string() == "team")
@@ -98,15 +110,17 @@ def _per_tip(e, submitted) -> list:
 class TipFigures:
     """The queries over one period's tip facts, limited to one scope."""
 
-    def __init__(self, session: AsyncSession, scope: Scope, facts) -> None:
+    def __init__(self, session: AsyncSession, scope: Scope,
+                 facts: Select[*tuple[Any, ...]] | CompoundSelect[*tuple[Any, ...]]) -> None:
         self._s, self._scope = session, scope
-        self.facts = facts.cte("facts")
+        self.facts: CTE = facts.cte("facts")
 
-    def _in_scope(self):
+    def _in_scope(self) -> ColumnElement[bool]:
         unit = self.facts.c.unit_id
         return true() if self._scope.everything else unit.in_(self._scope.raw_ids)
 
-    async def run(self, edges: list[datetime]) -> tuple[dict[str, list[GroupedTips]], dict]:
+    async def run(self, edges: list[datetime]
+                  ) -> tuple[dict[str, list[GroupedTips]], dict[str, Percentiles]]:
         """Tip counts grouped three ways (by unit, by category, by month) and each tip's
         durations, in one statement over the facts (one row per tip, kept by the rollup);
         the percentiles are ranked here. A year of tips barely groups over all dimensions
@@ -116,32 +130,37 @@ class TipFigures:
         bucket = (case(*[(f.at < edge, i) for i, edge in enumerate(inner)], else_=len(inner))
                   if inner else literal(0))
         valuable = case((f.outcome == "valuable", "valuable"))
-        parts = [self._part(i, dims) for i, dims in enumerate((
+        groupings: tuple[dict[str, ColumnElement[Any]], ...] = (
             {"unit_id": f.unit_id, "team": f.team, "outcome": f.outcome, "moved": f.moved,
              "escalated": f.escalated, "credited": f.credited},
             {"topic": f.topic, "team": f.team, "outcome": f.outcome},
-            {"outcome": valuable, "bucket": bucket}))]
+            {"outcome": valuable, "bucket": bucket})
+        parts = [self._part(i, dims) for i, dims in enumerate(groupings)]
         timing = [f.unit_id, *[_none(name) for name in GROUP_COLUMNS[1:]], literal(1),
                   f.first_action, f.closure]
         parts.append(select(literal(3), *timing).where(
             self._in_scope(), (f.first_action.is_not(None)) | (f.closure.is_not(None))))
-        grouped = {key: [] for key in ("units", "categories", "months")}
-        timings = []
+        grouped: dict[str, list[GroupedTips]] = {
+            key: [] for key in ("units", "categories", "months")}
+        timings: list[tuple[int | None, int | None, int | None]] = []
         for part, *cells in await self._s.execute(union_all(*parts)):
             if part == 3:
                 timings.append((cells[0], cells[-2], cells[-1]))
             else:
                 grouped[("units", "categories", "months")[part]].append(
-                    GroupedTips(*cells[:7], int(cells[7] or 0), cells[8]))
+                    GroupedTips(cells[0], cells[1], cells[2], cells[3], cells[4], cells[5],
+                                cells[6], int(cells[7] or 0), cells[8]))
         return grouped, self._percentiles(timings)
 
-    def _part(self, index: int, dims: dict):
+    def _part(self, index: int,
+              dims: dict[str, ColumnElement[Any]]) -> Select[*tuple[Any, ...]]:
         """One grouping, laid out in GroupedTips' columns (absent dimensions as NULL)."""
         cells = [dims.get(name, _none(name)) for name in GROUP_COLUMNS]
         return select(literal(index), *cells, func.count(), _none("n"), _none("n")).where(
             self._in_scope()).group_by(*dims.values())
 
-    def _percentiles(self, timings) -> dict:
+    def _percentiles(self, timings: list[tuple[int | None, int | None, int | None]]
+                     ) -> dict[str, Percentiles]:
         """Per metric and node: (tips measured, median, 90th percentile), nearest rank: the
         smallest value with at least p of the values at or below it."""
         down = self._scope.down
@@ -161,7 +180,7 @@ GROUP_COLUMNS = ("unit_id", "topic", "team", "outcome", "moved", "escalated", "c
                  "bucket")
 
 
-def _none(name: str):
+def _none(name: str) -> Cast[str | int]:
     """A typed NULL: PostgreSQL must match each UNION column's type across the parts."""
     return cast(null(), String if name in ("topic", "outcome") else Integer)
 
